@@ -1,0 +1,15 @@
+/**
+ * One data shape feeds every shell: an ordered list of variables, where null means "unset".
+ * Each shell module owns its quoting and its init script.
+ */
+export type EnvChanges = ReadonlyArray<readonly [name: string, value: string | null]>
+
+export type ShellName = 'bash' | 'zsh' | 'fish' | 'powershell' | 'sh' | 'json'
+
+export interface Shell {
+  readonly name: ShellName
+  /** Statements that apply the changes in this shell; ends with a newline. */
+  render(changes: EnvChanges): string
+  /** File in shell/ that holds the integration script, if this shell has one. */
+  readonly initScript?: string
+}
