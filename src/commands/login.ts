@@ -1,0 +1,32 @@
+import {BaseCommand, debugFlag, ensureOptions, sessionFlags} from '../base.js'
+import {ensureSession, secondsLeft} from '../lib/session.js'
+import {localTime, timeLeft} from '../lib/time.js'
+import {quoteForHint} from '../lib/quote.js'
+
+export default class Login extends BaseCommand {
+  static override summary = 'Make sure a profile has a valid MFA session.'
+  static override description = `Reuses the cached session while it has more than 5 minutes left; otherwise asks for a code (--token-code, the profile's mfa_process, or the terminal), calls STS, and keeps the session in a private cache and in the credentials file as the profile "mfa" (for default) or "<profile>-mfa", so that \`aws --profile mfa ...\` works.`
+
+  static override examples = [
+    {description: 'Log in with the default profile; mfa asks for the code.', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Log in with a code, for 8 hours.', command: '<%= config.bin %> <%= command.id %> --profile work --token-code 123456 --duration 8h'},
+    {description: 'Then use the session profile.', command: 'aws s3 ls --profile mfa'},
+  ]
+
+  static override flags = {...sessionFlags, ...debugFlag}
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Login)
+    const options = ensureOptions(flags)
+    const {session, fresh, sessionProfile, resolved} = await ensureSession(options)
+    const expiry = new Date(session.Credentials.Expiration)
+    const who = session.Identity?.Arn ?? resolved.mfaSerial
+    const left = timeLeft(secondsLeft(session))
+    this.logToStderr(
+      fresh
+        ? `mfa: session for ${who} (profile ${resolved.name}) until ${localTime(expiry)} (${left})`
+        : `mfa: session for ${who} (profile ${resolved.name}) still valid until ${localTime(expiry)} (${left} left)`,
+    )
+    this.logToStderr(`mfa: use it with: aws --profile ${quoteForHint([sessionProfile])} ...`)
+  }
+}

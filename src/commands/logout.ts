@@ -1,0 +1,43 @@
+import {Flags} from '@oclif/core'
+import {BaseCommand, debugFlag, defaultProfile} from '../base.js'
+import {loadAwsFiles, loadIniFile, credentialsPath} from '../lib/aws-files.js'
+import {cacheDir, listCache, removeCache} from '../lib/cache.js'
+import {EXPIRY_KEY, removeSessionProfile} from '../lib/credentials-file.js'
+import {resolveProfile, sessionProfileName} from '../lib/profile.js'
+import {sessionFileFor} from '../lib/session.js'
+
+export default class Logout extends BaseCommand {
+  static override summary = "Forget a profile's MFA session: its cache entry and its session profile."
+  static override description =
+    'The long-term keys and every other profile stay as they are. Sessions already exported into a shell stay there until they expire: clear them with `mfa clear` (shell integration) or `eval "$(mfa env --unset)"`.'
+
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --profile work', '<%= config.bin %> <%= command.id %> --all']
+
+  static override flags = {
+    profile: Flags.string({char: 'p', summary: 'AWS profile whose session to forget.', description: 'Default: $AWS_PROFILE, else "default".', helpValue: 'NAME', exclusive: ['all']}),
+    all: Flags.boolean({summary: 'Forget every session mfa keeps.'}),
+    ...debugFlag,
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Logout)
+    const env = process.env
+    const dir = cacheDir(env)
+    if (flags.all) {
+      let count = 0
+      for (const entry of listCache(dir)) if (removeCache(entry.file)) count++
+      const creds = loadIniFile(credentialsPath(env), env)
+      const ours = [...creds.sections].filter(([name, s]) => (name === 'mfa' || name.endsWith('-mfa')) && s[EXPIRY_KEY]).map(([name]) => name)
+      for (const name of ours) if (await removeSessionProfile(env, name)) count++
+      this.logToStderr(count ? `mfa: forgot every session (${ours.length} session profile${ours.length === 1 ? '' : 's'} removed)` : 'mfa: there was no session to forget')
+      return
+    }
+    const name = flags.profile ?? defaultProfile(env)
+    const resolved = resolveProfile(loadAwsFiles(env), name, {env})
+    const removedCache = removeCache(sessionFileFor(resolved, dir))
+    const removedProfile = await removeSessionProfile(env, sessionProfileName(name))
+    this.logToStderr(
+      removedCache || removedProfile ? `mfa: forgot the session of profile ${name}` : `mfa: profile ${name} had no session to forget`,
+    )
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The private session cache: one JSON file per session, as STS issued it, in a 0700 directory
+ * (~/.aws/mfa, or MFA_CACHE_DIR). Locks and the record of used codes live there too.
+ */
+import {createHash} from 'node:crypto'
+import {chmodSync, readdirSync, readFileSync, statSync, unlinkSync} from 'node:fs'
+import {join} from 'node:path'
+import {homeDir} from './aws-files.js'
+import {ensurePrivateDir, writeFileAtomic} from './fsutil.js'
+
+export interface StsCredentials {
+  AccessKeyId: string
+  SecretAccessKey: string
+  SessionToken: string
+  /** RFC 3339, UTC. */
+  Expiration: string
+}
+
+export interface CachedSession {
+  Version: 1
+  Kind: 'session' | 'role'
+  /** The profile the session was made for (the source profile for an MFA session). */
+  Profile: string
+  SerialNumber: string
+  /** Long-term key the session was made with: a rotated key makes a new session. */
+  SourceAccessKeyId: string
+  RoleArn?: string
+  /** When mfa received it (RFC 3339). */
+  IssuedAt: string
+  /** From GetCallerIdentity, when known. */
+  Identity?: {Arn: string; Account: string; UserId: string}
+  Credentials: StsCredentials
+  AssumedRoleUser?: {Arn: string; AssumedRoleId: string}
+}
+
+/** A session is reused while it has more than this left. */
+export const REUSE_MARGIN_MS = 5 * 60_000
+
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MFA_CACHE_DIR || join(homeDir(env), '.aws', 'mfa')
+}
+
+export function hashKey(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16)
+}
+
+/** A file name that stays readable for people and safe for any profile name. */
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 40)
+}
+
+export function sessionCacheFile(dir: string, profile: string, serial: string): string {
+  return join(dir, `session-${slug(profile)}-${hashKey('session', profile, serial)}.json`)
+}
+
+export function roleCacheFile(dir: string, profile: string, ...identity: string[]): string {
+  return join(dir, `role-${slug(profile)}-${hashKey('role', profile, ...identity)}.json`)
+}
+
+export function expiresAt(session: CachedSession): number {
+  return Date.parse(session.Credentials.Expiration)
+}
+
+export function isUsable(session: CachedSession | undefined, now = Date.now()): session is CachedSession {
+  return Boolean(session) && expiresAt(session!) - now > REUSE_MARGIN_MS
+}
+
+export type ReadResult = {session?: CachedSession; problem?: string}
+
+/** Reads a cache file. A missing file is no session; a corrupt one is reported and treated as none. */
+export function readCache(file: string): ReadResult {
+  let raw: string
+  try {
+    raw = readFileSync(file, 'utf8')
+  } catch {
+    return {}
+  }
+  try {
+    const data = JSON.parse(raw) as CachedSession
+    const c = data?.Credentials
+    if (data?.Version !== 1 || !c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || Number.isNaN(Date.parse(c.Expiration))) {
+      return {problem: 'it does not hold a session'}
+    }
+    return {session: data}
+  } catch {
+    return {problem: 'it is not valid JSON (corrupt or truncated)'}
+  }
+}
+
+export function writeCache(file: string, session: CachedSession): void {
+  const dir = join(file, '..')
+  ensurePrivateDir(dir)
+  tightenDir(dir)
+  writeFileAtomic(file, JSON.stringify(session, null, 2) + '\n')
+}
+
+/** The cache directory must be private: a group- or world-readable one is tightened to 0700. */
+export function tightenDir(dir: string): boolean {
+  try {
+    const mode = statSync(dir).mode & 0o777
+    if (mode & 0o077) {
+      chmodSync(dir, mode & 0o700)
+      return true
+    }
+  } catch {}
+  return false
+}
+
+export function removeCache(file: string): boolean {
+  try {
+    unlinkSync(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Every cached session, for `logout --all` and `status --all`. */
+export function listCache(dir: string): Array<{file: string} & ReadResult> {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return []
+  }
+  return names
+    .filter(n => /^(session|role)-.*\.json$/.test(n))
+    .sort()
+    .map(n => ({file: join(dir, n), ...readCache(join(dir, n))}))
+}

@@ -1,0 +1,199 @@
+/**
+ * What a profile needs to get a session: the long-term keys at the root of its source_profile
+ * chain, the MFA device, and the roles to assume on the way back.
+ */
+import {type AwsFiles, configSectionName, displayPath, profileNames, profileSettings} from './aws-files.js'
+import {parseDuration} from './duration.js'
+import {MfaError} from './errors.js'
+import type {IniSection} from './ini.js'
+import {quoteForHint} from './quote.js'
+
+/** The profile whose long-term keys call GetSessionToken. */
+export interface KeyProfile {
+  name: string
+  accessKeyId: string
+  secretAccessKey: string
+  durationSeconds?: number
+}
+
+export interface RoleStep {
+  /** The profile that names the role. */
+  profile: string
+  roleArn: string
+  sessionName?: string
+  externalId?: string
+  durationSeconds?: number
+}
+
+export interface ResolvedProfile {
+  name: string
+  settings: IniSection
+  /** Region of the requested profile, else of its source chain. */
+  region?: string
+  keys: KeyProfile
+  /** Roles to assume after the MFA session, from the source outwards; empty for a plain profile. */
+  roles: RoleStep[]
+  mfaSerial: string
+  mfaProcess?: string
+  /** endpoint_url for STS from the profile (services section or endpoint_url), if any. */
+  stsEndpoint?: string
+}
+
+/** The credentials-file profile that holds a profile's session: `mfa` for default, `<name>-mfa` otherwise. */
+export function sessionProfileName(profile: string): string {
+  return profile === 'default' ? 'mfa' : `${profile}-mfa`
+}
+
+const MFA_ARN = /^arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::\d{12}:mfa\/.+$/
+const USER_ARN = /^arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::(\d{12}):user\/(.+)$/
+/** Hardware tokens bought before ARNs were used have plain serial numbers (e.g. GAHT12345678). */
+const HARDWARE_SERIAL = /^[\w+=,.@-]{9,256}$/
+
+export function checkSerial(serial: string, source: string): string {
+  const value = serial.trim()
+  if (MFA_ARN.test(value) || (HARDWARE_SERIAL.test(value) && !value.startsWith('arn:'))) return value
+  const user = USER_ARN.exec(value)
+  if (user) {
+    throw new MfaError(`${source} is a user ARN, not an MFA device: "${value}"`, {
+      hint: `MFA devices are named with mfa/, e.g. arn:aws${user[1] ?? ''}:iam::${user[2]}:mfa/${user[3].split('/').pop()}. Run \`mfa devices --save\` to find yours.`,
+    })
+  }
+  throw new MfaError(`${source} "${value}" is not an MFA device ARN (arn:aws:iam::ACCOUNT:mfa/NAME)`, {
+    hint: 'Run `mfa devices --save` to find and save yours.',
+  })
+}
+
+function durationSetting(settings: IniSection, profile: string): number | undefined {
+  const raw = settings.duration_seconds
+  return raw === undefined || raw === '' ? undefined : parseDuration(raw, `duration_seconds of profile "${profile}"`)
+}
+
+function stsEndpointOf(files: AwsFiles, settings: IniSection, env: NodeJS.ProcessEnv): string | undefined {
+  // The SDKs read endpoint_url only from the AWS_PROFILE profile; mfa reads the one of the profile in use.
+  const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? settings.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true'
+  if (ignore) return undefined
+  if (settings.services) {
+    const services = files.config.sections.get(`services ${settings.services}`)
+    if (services?.['sts.endpoint_url']) return services['sts.endpoint_url']
+  }
+  return settings.endpoint_url || undefined
+}
+
+export interface ResolveOptions {
+  serialNumber?: string
+  env?: NodeJS.ProcessEnv
+}
+
+/** Resolves a profile name into everything a session needs, or fails with what to fix. */
+export function resolveProfile(files: AwsFiles, name: string, options: ResolveOptions = {}): ResolvedProfile {
+  const env = options.env ?? process.env
+  const where = `${displayPath(files.config.path, env)} or ${displayPath(files.credentials.path, env)}`
+  const chain: Array<{name: string; settings: IniSection}> = []
+  const seen = new Set<string>()
+  let current = name
+  for (;;) {
+    const settings = profileSettings(files, current)
+    if (!settings) {
+      if (chain.length === 0) {
+        const known = profileNames(files)
+        throw new MfaError(`profile "${name}" is not in ${where}`, {
+          hint: known.length
+            ? `Known profiles: ${known.join(', ')}. Pick one with --profile.`
+            : `Run \`aws configure${name === 'default' ? '' : ` --profile ${quoteForHint([name])}`}\` to add its long-term keys.`,
+        })
+      }
+      throw new MfaError(`profile "${chain.at(-1)!.name}" has source_profile "${current}", which is not in ${where}`, {
+        hint: `Add [${configSectionName(current)}] or fix source_profile.`,
+      })
+    }
+    if (seen.has(current)) {
+      throw new MfaError(`source_profile chain of "${name}" loops: ${[...chain.map(c => c.name), current].join(' -> ')}`, {
+        hint: 'Point the last source_profile at a profile with long-term keys.',
+      })
+    }
+    seen.add(current)
+    chain.push({name: current, settings})
+    const hasKeys = Boolean(settings.aws_access_key_id && settings.aws_secret_access_key)
+    const source = settings.source_profile
+    // A role profile whose source is itself uses its own keys for the role (the AWS CLI's rule).
+    if (settings.role_arn && source && !(source === current && hasKeys)) {
+      current = source
+      continue
+    }
+    if (settings.role_arn && !source) {
+      const via = settings.credential_source ? `credential_source ${settings.credential_source}` : 'no source_profile'
+      throw new MfaError(`profile "${current}" assumes ${settings.role_arn} with ${via}; mfa needs a source_profile with long-term keys`, {
+        hint: `Add source_profile = <profile with keys> to [${configSectionName(current)}].`,
+      })
+    }
+    break
+  }
+
+  const root = chain.at(-1)!
+  const rs = root.settings
+  if (!rs.aws_access_key_id || !rs.aws_secret_access_key) {
+    const sso = rs.sso_session || rs.sso_start_url
+    throw new MfaError(
+      sso
+        ? `profile "${root.name}" signs in with IAM Identity Center (SSO), which has no MFA code for mfa to send`
+        : `profile "${root.name}" has no long-term keys (aws_access_key_id and aws_secret_access_key)`,
+      {hint: sso ? 'Use `aws sso login` for that profile.' : `Run \`aws configure --profile ${quoteForHint([root.name])}\` to add them.`},
+    )
+  }
+  if (rs.aws_session_token) {
+    throw new MfaError(`profile "${root.name}" holds temporary credentials (it has aws_session_token), not long-term keys`, {
+      hint: root.name.endsWith('mfa')
+        ? `It looks like a session profile that mfa writes; use the profile it was made from instead.`
+        : `Put the IAM user's long-term keys in [${root.name}] of ${displayPath(files.credentials.path, env)}.`,
+    })
+  }
+
+  // The device: the flag, else the first mfa_serial from the requested profile towards the source.
+  const serialSource = options.serialNumber
+    ? {value: options.serialNumber, from: '--serial-number'}
+    : chain.map(c => ({value: c.settings.mfa_serial, from: `mfa_serial of profile "${c.name}"`})).find(c => c.value)
+  if (!serialSource?.value) {
+    throw new MfaError(`profile "${name}" has no MFA device (mfa_serial)`, {
+      hint: `Run \`mfa devices --save${name === 'default' ? '' : ` --profile ${quoteForHint([name])}`}\`, or add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${configSectionName(name)}] in ${displayPath(files.config.path, env)}.`,
+    })
+  }
+  const mfaSerial = checkSerial(serialSource.value, serialSource.from)
+  const mfaProcess = chain.map(c => c.settings.mfa_process).find(Boolean)
+
+  const roles: RoleStep[] = chain
+    .slice(0, -1)
+    .reverse()
+    .map(c => ({
+      profile: c.name,
+      roleArn: c.settings.role_arn!,
+      sessionName: c.settings.role_session_name || undefined,
+      externalId: c.settings.external_id || undefined,
+      durationSeconds: durationSetting(c.settings, c.name),
+    }))
+  // A role whose source_profile is itself: its own keys, and the role on top.
+  if (rs.role_arn && rs.source_profile === root.name) {
+    roles.unshift({
+      profile: root.name,
+      roleArn: rs.role_arn,
+      sessionName: rs.role_session_name || undefined,
+      externalId: rs.external_id || undefined,
+      durationSeconds: durationSetting(rs, root.name),
+    })
+  }
+  const requested = chain[0].settings
+  return {
+    name,
+    settings: requested,
+    region: chain.map(c => c.settings.region).find(Boolean),
+    keys: {
+      name: root.name,
+      accessKeyId: rs.aws_access_key_id.trim(),
+      secretAccessKey: rs.aws_secret_access_key.trim(),
+      durationSeconds: rs.role_arn && rs.source_profile === root.name ? undefined : durationSetting(rs, root.name),
+    },
+    roles,
+    mfaSerial,
+    mfaProcess,
+    stsEndpoint: stsEndpointOf(files, requested, env) ?? stsEndpointOf(files, rs, env),
+  }
+}

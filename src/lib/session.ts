@@ -1,0 +1,256 @@
+/**
+ * Making sure a profile has a valid session: reuse the cached one, or (under a lock per MFA device,
+ * so that many callers cause one prompt and one STS call) get a code, call STS, and keep the result
+ * in the cache and in the profile's session profile of the credentials file.
+ */
+import {loadAwsFiles} from './aws-files.js'
+import {type CachedSession, cacheDir, expiresAt, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
+import {writeSessionProfile} from './credentials-file.js'
+import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from './duration.js'
+import {MfaError} from './errors.js'
+import {acquireLock, type Lock} from './lock.js'
+import {type ResolvedProfile, resolveProfile, type RoleStep, sessionProfileName} from './profile.js'
+import {join} from 'node:path'
+import {hashKey} from './cache.js'
+
+export interface Reporter {
+  /** A notice for the user, on stderr. */
+  say(line: string): void
+  /** Around a network call: a spinner on a terminal, nothing otherwise. */
+  progress?<T>(text: string, work: () => Promise<T>): Promise<T>
+}
+
+export interface EnsureOptions {
+  profile: string
+  tokenCode?: string
+  serialNumber?: string
+  /** From --duration. */
+  durationSeconds?: number
+  force?: boolean
+  env?: NodeJS.ProcessEnv
+  reporter: Reporter
+}
+
+export interface SessionResult {
+  resolved: ResolvedProfile
+  session: CachedSession
+  /** True when STS was called for it now. */
+  fresh: boolean
+  /** The credentials-file profile that holds it. */
+  sessionProfile: string
+}
+
+const PARTITION_REGION: Record<string, string> = {'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1'}
+
+/** Region for the STS calls: the environment, then the profile, then the partition's default. */
+export function stsRegion(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION
+  if (fromEnv) return fromEnv
+  if (resolved.region) return resolved.region
+  const arn = resolved.roles[0]?.roleArn ?? resolved.mfaSerial
+  const partition = /^arn:([^:]+):/.exec(arn)?.[1] ?? 'aws'
+  return PARTITION_REGION[partition] ?? 'us-east-1'
+}
+
+function lockFile(dir: string, ...key: string[]): string {
+  return join(dir, `${key[0]}-${hashKey(...key)}.lock`)
+}
+
+async function locked(path: string, reporter: Reporter, what: string): Promise<Lock> {
+  return acquireLock(path, {
+    purpose: what,
+    onWait: pid => reporter.say(`mfa: waiting for another mfa process${pid ? ` (pid ${pid})` : ''} ${what}…`),
+  })
+}
+
+export async function ensureSession(options: EnsureOptions): Promise<SessionResult> {
+  const env = options.env ?? process.env
+  const files = loadAwsFiles(env)
+  const resolved = resolveProfile(files, options.profile, {serialNumber: options.serialNumber, env})
+  const dir = cacheDir(env)
+  const started = Date.now()
+  const sessionProfile = sessionProfileName(options.profile)
+
+  const result =
+    resolved.roles.length === 0
+      ? await mfaSession(resolved, options, dir, started, options.durationSeconds)
+      : await roleSession(resolved, options, dir, started)
+
+  const current = files.credentials.sections.get(sessionProfile)
+  const creds = result.session.Credentials
+  if (current?.aws_session_token !== creds.SessionToken || current?.aws_access_key_id !== creds.AccessKeyId) {
+    await writeSessionProfile(env, sessionProfile, creds)
+  }
+  return {resolved, session: result.session, fresh: result.fresh, sessionProfile}
+}
+
+function warnCorrupt(file: string, problem: string | undefined, reporter: Reporter): void {
+  if (problem) reporter.say(`mfa: ignoring the cached session in ${file}: ${problem}; it will be replaced`)
+}
+
+/** The cache file that holds (or will hold) a resolved profile's session. */
+export function sessionFileFor(resolved: ResolvedProfile, dir: string): string {
+  if (resolved.roles.length === 0) return sessionCacheFile(dir, resolved.keys.name, resolved.mfaSerial)
+  return roleCacheFile(dir, resolved.name, ...roleIdentity(resolved))
+}
+
+function roleIdentity(resolved: ResolvedProfile): string[] {
+  return [resolved.mfaSerial, resolved.keys.accessKeyId, ...resolved.roles.flatMap(r => [r.roleArn, r.sessionName ?? '', r.externalId ?? ''])]
+}
+
+/** The MFA session (GetSessionToken) of the profile with the long-term keys, one per key profile and device. */
+async function mfaSession(
+  resolved: ResolvedProfile,
+  options: EnsureOptions,
+  dir: string,
+  started: number,
+  durationSeconds: number | undefined,
+  force = options.force,
+): Promise<{session: CachedSession; fresh: boolean}> {
+  const env = options.env ?? process.env
+  const {keys, mfaSerial} = resolved
+  const file = sessionCacheFile(dir, keys.name, mfaSerial)
+  const matches = (s: CachedSession | undefined): s is CachedSession =>
+    isUsable(s) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial
+  const first = readCache(file)
+  if (!force && matches(first.session)) return {session: first.session, fresh: false}
+
+  const lock = await locked(lockFile(dir, 'device', mfaSerial), options.reporter, `that is getting a session for ${mfaSerial}`)
+  try {
+    const again = readCache(file)
+    // Someone else made a session while we waited: that is the one to use, even with --force.
+    if (matches(again.session) && (!force || Date.parse(again.session.IssuedAt) >= started)) return {session: again.session, fresh: false}
+    warnCorrupt(file, again.problem, options.reporter)
+
+    const {obtainCode, markUsed} = await import('./token.js')
+    const code = await obtainCode({
+      profile: keys.name,
+      serial: mfaSerial,
+      tokenCode: options.tokenCode,
+      mfaProcess: resolved.mfaProcess,
+      cacheDir: dir,
+      say: options.reporter.say,
+    })
+    const sts = await import('./sts.js')
+    const ctx = {
+      region: stsRegion(resolved, env),
+      endpoint: resolved.stsEndpoint,
+      credentials: {accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey},
+      profile: keys.name,
+      env,
+    }
+    const duration = durationSeconds ?? keys.durationSeconds ?? DEFAULT_DURATION
+    markUsed(dir, mfaSerial, code)
+    const run = options.reporter.progress ?? ((_t: string, w: () => Promise<unknown>) => w())
+    const credentials = (await run('Getting an MFA session from STS', () =>
+      sts.getSessionToken(ctx, {serial: mfaSerial, code, durationSeconds: duration}),
+    )) as CachedSession['Credentials']
+    const identity = await sts
+      .getCallerIdentity({...ctx, credentials: {accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken}})
+      .catch(() => undefined)
+    const session: CachedSession = {
+      Version: 1,
+      Kind: 'session',
+      Profile: keys.name,
+      SerialNumber: mfaSerial,
+      SourceAccessKeyId: keys.accessKeyId,
+      IssuedAt: new Date().toISOString(),
+      ...(identity ? {Identity: identity} : {}),
+      Credentials: credentials,
+    }
+    writeCache(file, session)
+    return {session, fresh: true}
+  } finally {
+    lock.release()
+  }
+}
+
+/** A name for the role session: role_session_name, else the user's name, as the AWS CLI does with botocore-session-<time>. */
+function sessionNameFor(step: RoleStep, mfa: CachedSession): string {
+  if (step.sessionName) return step.sessionName
+  const user = mfa.Identity?.Arn.split('/').pop() ?? mfa.SerialNumber.split('/').pop() ?? 'user'
+  return `mfa-${user}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64)
+}
+
+/** A role reached through its source_profile chain, on top of the source's MFA session. */
+async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, dir: string, started: number): Promise<{session: CachedSession; fresh: boolean}> {
+  const env = options.env ?? process.env
+  const last = resolved.roles.at(-1)!
+  const file = sessionFileFor(resolved, dir)
+  const first = readCache(file)
+  if (!options.force && isUsable(first.session)) return {session: first.session, fresh: false}
+
+  const lock = await locked(lockFile(dir, 'role', file), options.reporter, `that is assuming ${last.roleArn}`)
+  try {
+    const again = readCache(file)
+    if (isUsable(again.session) && (!options.force || Date.parse(again.session.IssuedAt) >= started)) return {session: again.session, fresh: false}
+    warnCorrupt(file, again.problem, options.reporter)
+
+    const wanted = options.durationSeconds ?? last.durationSeconds ?? ROLE_CHAIN_MAX
+    if (wanted > ROLE_CHAIN_MAX) {
+      options.reporter.say(
+        `mfa: a role assumed with an MFA session lasts at most 1h; asking for 1h instead of ${formatDuration(wanted)}`,
+      )
+    }
+    const sts = await import('./sts.js')
+    const region = stsRegion(resolved, env)
+    let retried = false
+    for (;;) {
+      // The MFA session behind the role lasts as long as the source profile's own sessions (12h by default).
+      const mfa = await mfaSession(resolved, options, dir, started, undefined, false)
+      try {
+        let creds = mfa.session.Credentials
+        let assumed: Awaited<ReturnType<typeof sts.assumeRole>> | undefined
+        for (const step of resolved.roles) {
+          const isLast = step === last
+          const duration = Math.min(isLast ? wanted : step.durationSeconds ?? ROLE_CHAIN_MAX, ROLE_CHAIN_MAX)
+          const run = options.reporter.progress ?? ((_t: string, w: () => Promise<unknown>) => w())
+          assumed = (await run(`Assuming ${step.roleArn}`, () =>
+            sts.assumeRole(
+              {
+                region,
+                endpoint: resolved.stsEndpoint,
+                credentials: {accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken},
+                profile: step.profile,
+                env,
+              },
+              {roleArn: step.roleArn, sessionName: sessionNameFor(step, mfa.session), durationSeconds: duration, externalId: step.externalId},
+            ),
+          )) as Awaited<ReturnType<typeof sts.assumeRole>>
+          creds = assumed.Credentials
+        }
+        const session: CachedSession = {
+          Version: 1,
+          Kind: 'role',
+          Profile: resolved.name,
+          SerialNumber: resolved.mfaSerial,
+          SourceAccessKeyId: resolved.keys.accessKeyId,
+          RoleArn: last.roleArn,
+          IssuedAt: new Date().toISOString(),
+          ...(assumed?.AssumedRoleUser
+            ? {Identity: {Arn: assumed.AssumedRoleUser.Arn, Account: assumed.AssumedRoleUser.Arn.split(':')[4], UserId: assumed.AssumedRoleUser.AssumedRoleId}}
+            : {}),
+          Credentials: creds,
+          ...(assumed?.AssumedRoleUser ? {AssumedRoleUser: assumed.AssumedRoleUser} : {}),
+        }
+        writeCache(file, session)
+        return {session, fresh: true}
+      } catch (error) {
+        // The cached MFA session was revoked or expired early: get a new one, once.
+        if (!retried && !mfa.fresh && error instanceof MfaError && /has expired or was revoked/.test(error.message)) {
+          retried = true
+          await mfaSession(resolved, options, dir, Date.now(), undefined, true)
+          continue
+        }
+        throw error
+      }
+    }
+  } finally {
+    lock.release()
+  }
+}
+
+/** Seconds left of a session. */
+export function secondsLeft(session: CachedSession, now = Date.now()): number {
+  return Math.floor((expiresAt(session) - now) / 1000)
+}

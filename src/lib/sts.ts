@@ -1,0 +1,219 @@
+/**
+ * The calls to STS, through the AWS SDK, loaded only on the paths that call STS. Endpoint, region
+ * and retries come from the SDK's own configuration; every call is bounded in time; every SDK error
+ * becomes one line that says what to do, with no secret in it.
+ */
+import type {STSClient} from '@aws-sdk/client-sts'
+import {MfaError} from './errors.js'
+import type {CachedSession, StsCredentials} from './cache.js'
+
+export interface CallContext {
+  region: string
+  /** endpoint_url from the profile; the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL itself. */
+  endpoint?: string
+  credentials: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}
+  /** For messages: which profile's credentials sign the call. */
+  profile: string
+  env?: NodeJS.ProcessEnv
+}
+
+/** The whole call, retries included, ends after this many seconds (MFA_TIMEOUT, default 20). */
+export function callTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.MFA_TIMEOUT)
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 20) * 1000
+}
+
+async function client(ctx: CallContext): Promise<STSClient> {
+  const env = ctx.env ?? process.env
+  // The SDK warns on stderr that Node 20 support ends; that is for us, not for the user.
+  const previous = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+  try {
+    const {STSClient} = await import('@aws-sdk/client-sts')
+    const total = callTimeoutMs(env)
+    return new STSClient({
+      region: ctx.region,
+      credentials: ctx.credentials,
+      ...(ctx.endpoint ? {endpoint: ctx.endpoint} : {}),
+      requestHandler: {
+        connectionTimeout: Math.min(3000, total),
+        requestTimeout: Math.min(5000, total),
+        throwOnRequestTimeout: true,
+      },
+    })
+  } finally {
+    if (previous === undefined) delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+    else process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = previous
+  }
+}
+
+async function send<T>(ctx: CallContext, action: string, make: (sts: typeof import('@aws-sdk/client-sts')) => unknown): Promise<T> {
+  const sts = await client(ctx)
+  const mod = await import('@aws-sdk/client-sts')
+  const total = callTimeoutMs(ctx.env)
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), total)
+  try {
+    return (await sts.send(make(mod) as never, {abortSignal: abort.signal})) as T
+  } catch (error) {
+    throw describeStsError(error, action, ctx, abort.signal.aborted ? total : undefined)
+  } finally {
+    clearTimeout(timer)
+    sts.destroy()
+  }
+}
+
+function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date} | undefined, action: string): StsCredentials {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date) || Number.isNaN(c.Expiration.getTime())) {
+    throw new MfaError(`STS answered ${action} without complete credentials`, {hint: 'Check that AWS_ENDPOINT_URL_STS (or endpoint_url) points at STS.'})
+  }
+  return {
+    AccessKeyId: c.AccessKeyId,
+    SecretAccessKey: c.SecretAccessKey,
+    SessionToken: c.SessionToken,
+    Expiration: c.Expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  }
+}
+
+export async function getSessionToken(ctx: CallContext, input: {serial: string; code: string; durationSeconds: number}): Promise<StsCredentials> {
+  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]}>(ctx, 'GetSessionToken', m =>
+    new m.GetSessionTokenCommand({SerialNumber: input.serial, TokenCode: input.code, DurationSeconds: input.durationSeconds}),
+  )
+  return toCredentials(out.Credentials, 'GetSessionToken')
+}
+
+export async function assumeRole(
+  ctx: CallContext,
+  input: {roleArn: string; sessionName: string; durationSeconds: number; externalId?: string; serial?: string; code?: string},
+): Promise<Pick<CachedSession, 'Credentials' | 'AssumedRoleUser'>> {
+  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]; AssumedRoleUser?: {Arn?: string; AssumedRoleId?: string}}>(ctx, 'AssumeRole', m =>
+    new m.AssumeRoleCommand({
+      RoleArn: input.roleArn,
+      RoleSessionName: input.sessionName,
+      DurationSeconds: input.durationSeconds,
+      ExternalId: input.externalId,
+      SerialNumber: input.serial,
+      TokenCode: input.code,
+    }),
+  )
+  const user = out.AssumedRoleUser
+  return {
+    Credentials: toCredentials(out.Credentials, 'AssumeRole'),
+    AssumedRoleUser: user?.Arn && user.AssumedRoleId ? {Arn: user.Arn, AssumedRoleId: user.AssumedRoleId} : undefined,
+  }
+}
+
+export async function getCallerIdentity(ctx: CallContext): Promise<{Arn: string; Account: string; UserId: string}> {
+  const out = await send<{Arn?: string; Account?: string; UserId?: string}>(ctx, 'GetCallerIdentity', m => new m.GetCallerIdentityCommand({}))
+  if (!out.Arn || !out.Account || !out.UserId) throw new MfaError('STS answered GetCallerIdentity without an identity')
+  return {Arn: out.Arn, Account: out.Account, UserId: out.UserId}
+}
+
+interface SdkError {
+  name?: string
+  message?: string
+  code?: string
+  Code?: string
+  $fault?: string
+  $metadata?: {httpStatusCode?: number; attempts?: number}
+  $response?: {statusCode?: number; headers?: Record<string, string>; body?: unknown}
+  cause?: unknown
+}
+
+/** The endpoint a failed call went to, for messages (never carries credentials). */
+function endpointLabel(ctx: CallContext): string {
+  const env = ctx.env ?? process.env
+  return ctx.endpoint || env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || `sts.${ctx.region}.amazonaws.com`
+}
+
+function masked(accessKeyId: string): string {
+  return accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : '…'
+}
+
+export function describeStsError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
+  if (error instanceof MfaError) return error
+  const e = (error ?? {}) as SdkError
+  const name = e.name ?? e.Code ?? e.code ?? ''
+  const message = (e.message ?? '').trim()
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode
+  const attempts = e.$metadata?.attempts
+  const endpoint = endpointLabel(ctx)
+  const afterRetries = attempts && attempts > 1 ? ` after ${attempts} attempts` : ''
+  const network = (e as {code?: string}).code ?? ((e.cause as {code?: string} | undefined)?.code)
+
+  if (timedOutAfterMs !== undefined || name === 'AbortError' || name === 'TimeoutError' || network === 'ETIMEDOUT' || /timed? ?out/i.test(message)) {
+    const seconds = timedOutAfterMs === undefined ? '' : ` within ${Math.round(timedOutAfterMs / 1000)} s`
+    return new MfaError(`STS at ${endpoint} did not answer ${action}${seconds}`, {
+      hint: 'Check your network (VPN, proxy) and AWS_ENDPOINT_URL_STS; MFA_TIMEOUT sets the limit in seconds.',
+      exitCode: 1,
+    })
+  }
+  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN' || network === 'ECONNRESET' || network === 'EHOSTUNREACH' || network === 'ENETUNREACH') {
+    const why: Record<string, string> = {
+      ECONNREFUSED: 'connection refused',
+      ENOTFOUND: 'host not found',
+      EAI_AGAIN: 'name lookup failed',
+      ECONNRESET: 'connection reset',
+      EHOSTUNREACH: 'host unreachable',
+      ENETUNREACH: 'network unreachable',
+    }
+    return new MfaError(`cannot reach STS at ${endpoint}: ${why[network]}`, {
+      hint: 'Check your network (VPN, proxy) and AWS_ENDPOINT_URL_STS or the profile\'s endpoint_url.',
+    })
+  }
+  if (name === 'AccessDenied' && /MultiFactorAuthentication/i.test(message)) {
+    return new MfaError('STS refused the MFA code: it is wrong, expired, or was already used', {
+      hint: 'A code works only once: wait for the next code from your device (up to 30 s) and try again.',
+    })
+  }
+  if (name === 'InvalidClientTokenId' && !ctx.credentials.sessionToken) {
+    return new MfaError(`STS does not know the access key ${masked(ctx.credentials.accessKeyId)} of profile "${ctx.profile}" (deleted, deactivated or mistyped)`, {
+      hint: `Check aws_access_key_id in [${ctx.profile}] of your credentials file, or create a new key in IAM.`,
+    })
+  }
+  if (name === 'SignatureDoesNotMatch' && !/expired/i.test(message)) {
+    return new MfaError(`STS rejected the signature: the secret key of profile "${ctx.profile}" does not match its access key ${masked(ctx.credentials.accessKeyId)}`, {
+      hint: `Check aws_secret_access_key in [${ctx.profile}] of your credentials file.`,
+    })
+  }
+  if (name === 'ExpiredToken' || (name === 'InvalidClientTokenId' && ctx.credentials.sessionToken)) {
+    return new MfaError(`the MFA session used for ${action} has expired or was revoked`, {
+      hint: 'Run the command again with --force to start a new session.',
+    })
+  }
+  if (name === 'RequestExpired' || /signature expired|request has expired|RequestTimeTooSkewed/i.test(message)) {
+    const date = e.$response?.headers?.date ?? e.$response?.headers?.Date
+    const skew = date ? Math.round((Date.now() - Date.parse(date)) / 1000) : undefined
+    const by = skew !== undefined && Number.isFinite(skew) ? ` by ${Math.abs(skew)} s (${skew > 0 ? 'ahead' : 'behind'})` : ''
+    return new MfaError(`this computer's clock is off${by}, so STS rejected the request as expired`, {
+      hint: 'Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.',
+    })
+  }
+  if (name === 'Throttling' || name === 'ThrottlingException' || name === 'TooManyRequestsException' || status === 429) {
+    return new MfaError(`STS is throttling requests${afterRetries}`, {hint: 'Wait a minute and try again.'})
+  }
+  if ((status !== undefined && status >= 500) || e.$fault === 'server') {
+    return new MfaError(`STS failed with HTTP ${status ?? '5xx'}${name && name !== 'Error' && name !== 'UnknownError' ? ` (${name})` : ''}${afterRetries}`, {
+      hint: 'STS or a proxy in between has a problem; try again in a minute.',
+    })
+  }
+  if (name === 'AccessDenied') {
+    return new MfaError(`STS denied ${action}: ${firstLine(message)}`, {
+      hint: action === 'AssumeRole' ? 'Check the role ARN, external_id, and that the role trusts your user with MFA.' : undefined,
+    })
+  }
+  if (name === 'ValidationError') {
+    return new MfaError(`STS rejected ${action}: ${firstLine(message)}`)
+  }
+  // Deserialization failures: the endpoint answered, but not as STS does (a captive portal, a proxy page).
+  if (/deserializ|Unexpected token|Expected closing|non-whitespace|char '|not valid XML|Invalid character|must start with/i.test(message) || e.$response || (status !== undefined && status < 300)) {
+    return new MfaError(`the endpoint ${endpoint} answered ${action} with something that is not STS${status ? ` (HTTP ${status})` : ''}`, {
+      hint: 'A captive portal, proxy or wrong AWS_ENDPOINT_URL_STS? Sign in to the network or fix the endpoint, then try again.',
+    })
+  }
+  return new MfaError(`STS ${action} failed: ${firstLine(message) || name || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`)
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].slice(0, 300)
+}

@@ -1,0 +1,100 @@
+import {parseIni, readSections, removeSection, setSection} from '../../src/lib/ini.js'
+import {MfaError} from '../../src/lib/errors.js'
+
+const doc = (text: string) => parseIni(text, 'credentials')
+const session = {aws_access_key_id: 'ASIAEXAMPLE', aws_secret_access_key: 'secret', aws_session_token: 'token', x_security_token_expires: '2026-11-28T17:00:00Z'}
+
+describe('parseIni / readSections', () => {
+  test('reads sections and keys like the SDKs, later duplicate keys winning', () => {
+    const text = '# top\n[default]\naws_access_key_id = AKIA1\n; note\n[profile work]\nregion=eu-west-1\n[default]\naws_access_key_id=AKIA2\n'
+    const sections = readSections(doc(text))
+    expect(sections.get('default')).toEqual({aws_access_key_id: 'AKIA2'})
+    expect(sections.get('profile work')).toEqual({region: 'eu-west-1'})
+  })
+
+  test('nested settings are kept as key.sub and do not end the section', () => {
+    const text = '[services local]\nsts =\n  endpoint_url = http://127.0.0.1:1\nregion = x\n'
+    expect(readSections(doc(text)).get('services local')).toEqual({sts: '', 'sts.endpoint_url': 'http://127.0.0.1:1', region: 'x'})
+  })
+
+  test('malformed lines fail with the line number and never show a value', () => {
+    expect(() => doc('[default]\naws_secret_access_key = s\nthis is not ini\n')).toThrow(/credentials line 3/)
+    expect(() => doc('key = value\n')).toThrow(/line 1: a setting outside of any \[section\]/)
+    expect(() => doc('[default\n')).toThrow(/line 1: malformed section header/)
+    const secretLine = () => doc('[a]\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYxxxx\n')
+    expect(secretLine).toThrow(MfaError)
+    expect(secretLine).toThrow(/^credentials line 2: expected "key = value", "\[section\]" or a comment$/)
+  })
+
+  test('CRLF files and a missing final newline parse', () => {
+    const sections = readSections(doc('[a]\r\nk = v\r\n[b]\r\nx=1'))
+    expect(sections.get('a')).toEqual({k: 'v'})
+    expect(sections.get('b')).toEqual({x: '1'})
+  })
+})
+
+describe('setSection keeps every other byte', () => {
+  const original = '# my keys\n[default]\naws_access_key_id = AKIA1\naws_secret_access_key = s1 \n\n; work account\n[work]\naws_access_key_id=AKIA2\n'
+
+  test('appends a new section after a blank line', () => {
+    const out = setSection(doc(original), 'mfa', session)
+    expect(out.startsWith(original)).toBe(true)
+    expect(out.slice(original.length)).toBe(
+      '\n[mfa]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = secret\naws_session_token = token\nx_security_token_expires = 2026-11-28T17:00:00Z\n',
+    )
+  })
+
+  test('adding then removing gives the original back, byte for byte', () => {
+    const added = setSection(doc(original), 'mfa', session)
+    expect(removeSection(doc(added), 'mfa')).toBe(original)
+  })
+
+  test('updates an existing section in place, keeping its comments and other keys', () => {
+    const text = '[mfa]\n# ours\nregion = eu-west-1\naws_access_key_id = OLD\naws_session_token = OLDTOKEN\n\n[work]\nk = v\n'
+    const out = setSection(doc(text), 'mfa', session)
+    expect(out).toBe(
+      '[mfa]\n# ours\nregion = eu-west-1\naws_access_key_id = ASIAEXAMPLE\naws_session_token = token\naws_secret_access_key = secret\nx_security_token_expires = 2026-11-28T17:00:00Z\n\n[work]\nk = v\n',
+    )
+  })
+
+  test('no trailing newline: the file still ends without one after an update', () => {
+    const out = setSection(doc('[mfa]\naws_access_key_id = OLD'), 'mfa', {aws_access_key_id: 'NEW', aws_session_token: 't'})
+    expect(out).toBe('[mfa]\naws_access_key_id = NEW\naws_session_token = t')
+  })
+
+  test('no trailing newline: a new section starts on a line of its own', () => {
+    expect(setSection(doc('[a]\nk = v'), 'mfa', {x: '1'})).toBe('[a]\nk = v\n\n[mfa]\nx = 1\n')
+  })
+
+  test('CRLF files get CRLF lines', () => {
+    const text = '[a]\r\nk = v\r\n'
+    const out = setSection(doc(text), 'mfa', {x: '1'})
+    expect(out).toBe('[a]\r\nk = v\r\n\r\n[mfa]\r\nx = 1\r\n')
+    expect(removeSection(doc(out), 'mfa')).toBe(text)
+  })
+
+  test('an empty file gets just the section', () => {
+    expect(setSection(doc(''), 'mfa', {x: '1'})).toBe('[mfa]\nx = 1\n')
+  })
+
+  test('duplicate sections: the first is updated, later copies of it removed, others untouched', () => {
+    const text = '[mfa]\naws_access_key_id = A\n\n[work]\nk = v\n\n[mfa]\naws_access_key_id = B\n\n# end\n'
+    const out = setSection(doc(text), 'mfa', {aws_access_key_id: 'C'})
+    expect(out).toBe('[mfa]\naws_access_key_id = C\n\n[work]\nk = v\n\n# end\n')
+  })
+
+  test('removing a section in the middle keeps the comment that introduces the next one', () => {
+    const text = '[a]\nk = v\n\n[mfa]\nx = 1\n\n# prod below\n[prod]\ny = 2\n'
+    expect(removeSection(doc(text), 'mfa')).toBe('[a]\nk = v\n\n# prod below\n[prod]\ny = 2\n')
+  })
+
+  test('refuses names and values that would not read back the same', () => {
+    expect(() => setSection(doc(''), 'a]b', {x: '1'})).toThrow(MfaError)
+    expect(() => setSection(doc(''), 'ok', {x: 'line\nbreak'})).toThrow(MfaError)
+  })
+
+  test('profile names with spaces round-trip', () => {
+    const out = setSection(doc(''), 'my profile-mfa', {x: '1'})
+    expect(readSections(doc(out)).get('my profile-mfa')).toEqual({x: '1'})
+  })
+})
