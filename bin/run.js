@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import {execute} from '@oclif/core'
+// The hot commands start on a fast path without loading oclif; everything else goes to oclif.
+import {main} from '../dist/fast.js'
 
-await execute({dir: import.meta.url})
+await main(process.argv.slice(2))

@@ -1,4 +1,5 @@
-import {BaseCommand, debugFlag, ensureOptions, sessionFlags} from '../base.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {ensureOptions} from '../lib/cli.js'
 import {ensureSession, secondsLeft} from '../lib/session.js'
 import {localTime, timeLeft} from '../lib/time.js'
 import {quoteForHint} from '../lib/quote.js'

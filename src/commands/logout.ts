@@ -1,8 +1,9 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, defaultProfile} from '../base.js'
-import {loadAwsFiles, loadIniFile, credentialsPath} from '../lib/aws-files.js'
+import {BaseCommand, debugFlag} from '../base.js'
+import {defaultProfile} from '../lib/cli.js'
+import {loadAwsFiles} from '../lib/aws-files.js'
 import {cacheDir, listCache, removeCache} from '../lib/cache.js'
-import {EXPIRY_KEY, removeSessionProfile} from '../lib/credentials-file.js'
+import {EXPIRY_KEY, removeSessionProfile, SOURCE_KEY} from '../lib/credentials-file.js'
 import {resolveProfile, sessionProfileName} from '../lib/profile.js'
 import {sessionFileFor} from '../lib/session.js'
 
@@ -26,10 +27,13 @@ export default class Logout extends BaseCommand {
     if (flags.all) {
       let count = 0
       for (const entry of listCache(dir)) if (removeCache(entry.file)) count++
-      const creds = loadIniFile(credentialsPath(env), env)
-      const ours = [...creds.sections].filter(([name, s]) => (name === 'mfa' || name.endsWith('-mfa')) && s[EXPIRY_KEY]).map(([name]) => name)
+      const {config, credentials} = loadAwsFiles(env)
+      const ours = new Set([
+        ...[...credentials.sections].filter(([name, s]) => (name === 'mfa' || name.endsWith('-mfa')) && s[EXPIRY_KEY]).map(([name]) => name),
+        ...[...config.sections].filter(([, s]) => s[SOURCE_KEY] !== undefined).map(([name]) => (name === 'default' ? name : name.replace(/^profile /, ''))),
+      ])
       for (const name of ours) if (await removeSessionProfile(env, name)) count++
-      this.logToStderr(count ? `mfa: forgot every session (${ours.length} session profile${ours.length === 1 ? '' : 's'} removed)` : 'mfa: there was no session to forget')
+      this.logToStderr(count ? `mfa: forgot every session (${ours.size} session profile${ours.size === 1 ? '' : 's'} removed)` : 'mfa: there was no session to forget')
       return
     }
     const name = flags.profile ?? defaultProfile(env)

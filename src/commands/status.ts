@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, defaultProfile} from '../base.js'
+import {BaseCommand, debugFlag} from '../base.js'
+import {defaultProfile} from '../lib/cli.js'
 import {loadAwsFiles} from '../lib/aws-files.js'
 import {cacheDir, readCache} from '../lib/cache.js'
 import {resolveProfile, sessionProfileName} from '../lib/profile.js'

@@ -5,7 +5,7 @@
  */
 import {join} from 'node:path'
 import {realpathSync} from 'node:fs'
-import {credentialsPath, displayPath, loadIniFile} from './aws-files.js'
+import {configPath, configSectionName, credentialsPath, displayPath, loadIniFile} from './aws-files.js'
 import {cacheDir, hashKey, type StsCredentials} from './cache.js'
 import {MfaError} from './errors.js'
 import {ensurePrivateDir, writeFileAtomic} from './fsutil.js'
@@ -38,8 +38,8 @@ function lockPath(env: NodeJS.ProcessEnv, file: string): string {
   return join(dir, `credentials-${hashKey('credentials', real)}.lock`)
 }
 
-export async function editCredentials<T>(env: NodeJS.ProcessEnv, edit: (file: ReturnType<typeof loadIniFile>) => {content?: string; result: T}): Promise<T> {
-  const path = credentialsPath(env)
+/** Edits one of the AWS files under its lock: read, change, atomic replace (only when it changed). */
+export async function editIniFile<T>(env: NodeJS.ProcessEnv, path: string, edit: (file: ReturnType<typeof loadIniFile>) => {content?: string; result: T}): Promise<T> {
   return withLock(
     lockPath(env, path),
     async () => {
@@ -52,9 +52,17 @@ export async function editCredentials<T>(env: NodeJS.ProcessEnv, edit: (file: Re
   )
 }
 
-/** Writes (or refreshes) a session profile. Refuses to overwrite a profile with long-term keys. */
-export async function writeSessionProfile(env: NodeJS.ProcessEnv, name: string, creds: StsCredentials): Promise<void> {
-  await editCredentials(env, file => {
+/** Marks a config section mfa wrote for a session profile (the SDKs ignore keys they do not know). */
+export const SOURCE_KEY = 'mfa_source_profile'
+
+/**
+ * Writes (or refreshes) a session profile in the credentials file. Refuses to overwrite a profile
+ * with long-term keys. When the source profile has a region, the session profile gets it too, in
+ * the config file, so that `aws --profile mfa ...` runs in the same region.
+ */
+export async function writeSessionProfile(env: NodeJS.ProcessEnv, name: string, creds: StsCredentials, source?: {profile: string; region?: string}): Promise<void> {
+  if (source?.region) await writeSessionRegion(env, name, source.profile, source.region)
+  await editIniFile(env, credentialsPath(env), file => {
     const existing = file.sections.get(name)
     if (!isSessionSection(existing)) {
       throw new MfaError(`[${name}] in ${displayPath(file.path, env)} holds long-term keys that mfa did not write; mfa will not overwrite it`, {
@@ -67,11 +75,27 @@ export async function writeSessionProfile(env: NodeJS.ProcessEnv, name: string, 
   })
 }
 
-/** Removes a session profile; false when there was none. Never removes a profile with long-term keys. */
+async function writeSessionRegion(env: NodeJS.ProcessEnv, name: string, source: string, region: string): Promise<void> {
+  await editIniFile(env, configPath(env), file => {
+    const section = configSectionName(name)
+    const existing = file.sections.get(section)
+    // A section the user wrote is theirs: mfa only fills in its own.
+    if (existing && (existing[SOURCE_KEY] === undefined || (existing.region === region && existing[SOURCE_KEY] === source))) return {result: undefined}
+    return {content: setSection(file.doc, section, {region, [SOURCE_KEY]: source}), result: undefined}
+  })
+}
+
+/** Removes a session profile; false when there was none. Never removes a profile with long-term keys or a config section mfa did not write. */
 export async function removeSessionProfile(env: NodeJS.ProcessEnv, name: string): Promise<boolean> {
-  return editCredentials(env, file => {
+  const config = await editIniFile(env, configPath(env), file => {
+    const section = configSectionName(name)
+    if (file.sections.get(section)?.[SOURCE_KEY] === undefined) return {result: false}
+    return {content: removeSection(file.doc, section), result: true}
+  })
+  const credentials = await editIniFile(env, credentialsPath(env), file => {
     const existing = file.sections.get(name)
     if (!existing || !isSessionSection(existing)) return {result: false}
     return {content: removeSection(file.doc, name), result: true}
   })
+  return config || credentials
 }

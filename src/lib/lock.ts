@@ -7,7 +7,9 @@
 import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
+import {dirname} from 'node:path'
 import {MfaError} from './errors.js'
+import {ensurePrivateDir} from './fsutil.js'
 
 interface LockInfo {
   pid: number
@@ -131,6 +133,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   const timeout = options.timeoutMs ?? 10 * 60_000
   let told = false
   let delay = 10
+  ensurePrivateDir(dirname(path))
   for (;;) {
     if (tryCreate(path, {...info, at: Date.now()})) {
       const raw = readFileSync(path, 'utf8')

@@ -3,7 +3,7 @@
  * so that many callers cause one prompt and one STS call) get a code, call STS, and keep the result
  * in the cache and in the profile's session profile of the credentials file.
  */
-import {loadAwsFiles} from './aws-files.js'
+import {configSectionName, loadAwsFiles} from './aws-files.js'
 import {type CachedSession, cacheDir, expiresAt, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
 import {writeSessionProfile} from './credentials-file.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from './duration.js'
@@ -78,8 +78,9 @@ export async function ensureSession(options: EnsureOptions): Promise<SessionResu
 
   const current = files.credentials.sections.get(sessionProfile)
   const creds = result.session.Credentials
-  if (current?.aws_session_token !== creds.SessionToken || current?.aws_access_key_id !== creds.AccessKeyId) {
-    await writeSessionProfile(env, sessionProfile, creds)
+  const regionSet = !resolved.region || files.config.sections.get(configSectionName(sessionProfile))?.region
+  if (current?.aws_session_token !== creds.SessionToken || current?.aws_access_key_id !== creds.AccessKeyId || !regionSet) {
+    await writeSessionProfile(env, sessionProfile, creds, {profile: options.profile, region: resolved.region})
   }
   return {resolved, session: result.session, fresh: result.fresh, sessionProfile}
 }

@@ -15,7 +15,7 @@ export function checkCode(code: string, from: string): string {
   const value = code.trim()
   if (!CODE.test(value)) {
     throw new MfaError(`${from} must be the 6 digits your MFA device shows${value ? '' : ', and it is empty'}`, {
-      hint: 'Example: --token-code 123456',
+      hint: 'Give all six digits, leading zeros included.',
       exitCode: EXIT.usage,
     })
   }
@@ -121,7 +121,7 @@ async function askOnTerminal(req: CodeRequest): Promise<string> {
     writeFd = openSync('/dev/tty', 'w')
   } catch {
     throw new MfaError(`a code for ${req.serial} is needed and there is no terminal to ask for it`, {
-      hint: 'Pass --token-code 123456, set mfa_process in the profile, or run mfa in a terminal.',
+      hint: 'Pass --token-code with the 6 digits your device shows, set mfa_process in the profile, or run mfa in a terminal.',
     })
   }
   const tty = await import('node:tty')

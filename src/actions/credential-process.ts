@@ -1,0 +1,14 @@
+import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
+import {ensureSession} from '../lib/session.js'
+
+/**
+ * `mfa credential-process`: the JSON that `credential_process` in ~/.aws/config expects. stdout
+ * belongs to the SDK: a question for the code goes to /dev/tty, notices to stderr.
+ */
+export async function credentialProcessAction(flags: SessionFlagValues): Promise<void> {
+  const {session} = await ensureSession(ensureOptions(flags))
+  const c = session.Credentials
+  process.stdout.write(
+    JSON.stringify({Version: 1, AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}) + '\n',
+  )
+}

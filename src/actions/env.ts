@@ -1,0 +1,33 @@
+import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
+import {MfaError} from '../lib/errors.js'
+import {sessionChanges, unsetChanges} from '../lib/envvars.js'
+import {ensureSession} from '../lib/session.js'
+import {localTime} from '../lib/time.js'
+import {detectShell, getShell, SHELL_NAMES} from '../shells/index.js'
+import type {Shell} from '../shells/types.js'
+
+export type EnvFlags = SessionFlagValues & {shell?: string; unset?: boolean}
+
+export function shellFor(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Shell {
+  if (name) return getShell(name)
+  const detected = detectShell({ppid: process.ppid, env})
+  if (!detected) {
+    throw new MfaError(`cannot tell which shell this is`, {hint: `Name it with --shell: ${SHELL_NAMES.join(', ')}.`})
+  }
+  return getShell(detected)
+}
+
+/** `mfa env`: only statements for the shell on stdout; questions and notices go to the terminal or stderr. */
+export async function envAction(flags: EnvFlags): Promise<void> {
+  const shell = shellFor(flags.shell)
+  if (flags.unset) {
+    process.stdout.write(shell.render(unsetChanges()))
+    return
+  }
+  const options = ensureOptions(flags)
+  const result = await ensureSession(options)
+  if (result.fresh) {
+    options.reporter.say(`mfa: new session for profile ${result.resolved.name} until ${localTime(new Date(result.session.Credentials.Expiration))}`)
+  }
+  process.stdout.write(shell.render(sessionChanges(result.session, result.resolved.name, result.resolved.region)))
+}

@@ -1,0 +1,73 @@
+import {readFileSync} from 'node:fs'
+import {constants} from 'node:os'
+import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
+import {MfaError} from '../lib/errors.js'
+import {applyChanges, sessionChanges} from '../lib/envvars.js'
+import {ensureSession} from '../lib/session.js'
+
+/** Signals mfa passes on to the command. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const
+/** Signals a terminal sends to its whole foreground process group, the command included. */
+const FROM_TERMINAL = new Set<string>(['SIGINT', 'SIGQUIT', 'SIGWINCH'])
+
+/**
+ * True when this process is in the foreground process group of its controlling terminal: then a
+ * Ctrl-C, Ctrl-\ or resize has already reached the command, and passing it on would deliver it
+ * twice. Linux only (/proc); elsewhere every signal is passed on.
+ */
+function inTerminalForeground(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const pgrp = Number(fields[2])
+    const tpgid = Number(fields[5])
+    return tpgid > 0 && tpgid === pgrp
+  } catch {
+    return false
+  }
+}
+
+/**
+ * `mfa exec -- CMD ARGS`: CMD runs without a shell, with the session in its environment and the
+ * terminal inherited; mfa passes signals on, waits, and exits with CMD's code (128+n for signal n,
+ * 127 not found, 126 not executable).
+ */
+export async function execAction(flags: SessionFlagValues, command: readonly string[]): Promise<number> {
+  const options = ensureOptions(flags)
+  const result = await ensureSession(options)
+  const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region))
+
+  let [file, ...args] = command
+  if (file === undefined) {
+    file = process.env.SHELL || '/bin/sh'
+    args = []
+    options.reporter.say(`mfa: starting ${file} with the session of profile ${result.resolved.name}; exit it to return`)
+  }
+
+  const {execa} = await import('execa')
+  const child = execa(file, args, {
+    stdio: 'inherit',
+    env,
+    extendEnv: false,
+    reject: false,
+    shell: false,
+    stripFinalNewline: false,
+    windowsHide: false,
+  })
+  const forward = (signal: NodeJS.Signals) => {
+    if (FROM_TERMINAL.has(signal) && inTerminalForeground()) return
+    child.kill(signal)
+  }
+  for (const signal of FORWARDED) process.on(signal, forward)
+  try {
+    const done = await child
+    if (done.exitCode !== undefined && done.exitCode !== null && !done.signal) return done.exitCode
+    if (done.signal) return 128 + (constants.signals[done.signal as keyof typeof constants.signals] ?? 0)
+    const code = (done as {code?: string}).code ?? (done.cause as NodeJS.ErrnoException | undefined)?.code
+    if (code === 'ENOENT') throw new MfaError(`command not found: ${file}`, {exitCode: 127})
+    if (code === 'EACCES' || code === 'EISDIR') throw new MfaError(`cannot run ${file}: permission denied (not executable)`, {exitCode: 126})
+    throw new MfaError(`cannot run ${file}: ${code ?? 'it failed to start'}`, {exitCode: 126})
+  } finally {
+    for (const signal of FORWARDED) process.off(signal, forward)
+  }
+}

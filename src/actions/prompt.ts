@@ -1,0 +1,38 @@
+import {defaultProfile} from '../lib/cli.js'
+import {loadAwsFiles} from '../lib/aws-files.js'
+import {cacheDir, readCache} from '../lib/cache.js'
+import {resolveProfile} from '../lib/profile.js'
+import {sessionFileFor} from '../lib/session.js'
+import {MARKER_EXPIRY, MARKER_PROFILE} from '../lib/vars.js'
+import {renderSegment} from '../shells/segment.js'
+
+export interface PromptFlags {
+  profile?: string
+  format?: string
+  color?: boolean
+}
+
+/**
+ * `mfa prompt`: the segment text for places that cannot source a script (a tmux status line, a
+ * starship custom module). The session in the environment first; with --profile, or when the
+ * environment has none, the cached session of the profile. Prints nothing when there is none.
+ */
+export async function promptAction(flags: PromptFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let profile = env[MARKER_PROFILE]
+  let expiry = Number(env[MARKER_EXPIRY])
+  if (flags.profile || !profile || !Number.isFinite(expiry)) {
+    profile = flags.profile ?? defaultProfile(env)
+    expiry = NaN
+    try {
+      const resolved = resolveProfile(loadAwsFiles(env), profile, {env})
+      const {session} = readCache(sessionFileFor(resolved, cacheDir(env)))
+      if (session) expiry = Math.floor(Date.parse(session.Credentials.Expiration) / 1000)
+    } catch {
+      // A prompt never fails: no usable profile means nothing to show.
+    }
+  }
+  if (!Number.isFinite(expiry)) return
+  const color = flags.color ?? (Boolean(process.stdout.isTTY) && !env.NO_COLOR)
+  const text = renderSegment({profile, expiry, now: Math.floor(Date.now() / 1000), format: flags.format, color})
+  if (text) process.stdout.write(text + '\n')
+}

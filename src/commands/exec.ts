@@ -1,0 +1,25 @@
+import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {execAction} from '../actions/exec.js'
+import {commandLine} from '../lib/exec-argv.js'
+
+export default class Exec extends BaseCommand {
+  static override summary = 'Run a command with the MFA session in its environment.'
+  static override description = `Makes sure of a session as \`mfa login\` does, then runs the command without a shell, with the terminal inherited and the session's variables in its environment (the same ones \`mfa env\` sets; AWS_PROFILE and older credentials removed). Everything after -- reaches the command as it is. Signals are passed on; mfa exits with the command's exit code (128+n when it dies of signal n, 127 when it is not found, 126 when it cannot run). Without a command, mfa starts $SHELL.`
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> -- aws s3 ls',
+    '<%= config.bin %> <%= command.id %> --profile work -- terraform plan',
+    {description: 'A shell with the session:', command: '<%= config.bin %> <%= command.id %> --profile work'},
+  ]
+
+  static override strict = false
+  static override flags = {...sessionFlags, ...debugFlag}
+
+  async run(): Promise<void> {
+    await this.parse(Exec)
+    // oclif reorders argv when strict is false: the command line comes from the raw words.
+    const {flags, command} = commandLine(this.argv, Exec.flags)
+    const code = await execAction(flags, command)
+    if (code !== 0) this.exit(code)
+  }
+}

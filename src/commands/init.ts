@@ -1,0 +1,27 @@
+import {Args} from '@oclif/core'
+import {BaseCommand, debugFlag} from '../base.js'
+import {initAction} from '../actions/init.js'
+import type {ShellName} from '../shells/types.js'
+
+export default class Init extends BaseCommand {
+  static override summary = 'Print the shell integration: mfa_prompt, `mfa use`, `mfa clear`.'
+  static override description = `Add one line to your shell's startup file. The integration defines mfa_prompt (the prompt segment, e.g. "aws:default 42m", computed without starting a process in bash and zsh), a shell function mfa in which \`mfa use [PROFILE]\` puts a session into the current shell and \`mfa clear\` removes it, and, with MFA_WARN=1, a warning when the session has less than 10 minutes left.`
+
+  static override examples = [
+    {description: '~/.bashrc:', command: 'eval "$(<%= config.bin %> <%= command.id %> bash)"'},
+    {description: '~/.zshrc:', command: 'eval "$(<%= config.bin %> <%= command.id %> zsh)"'},
+    {description: '~/.config/fish/config.fish:', command: '<%= config.bin %> <%= command.id %> fish | source'},
+    {description: 'PowerShell $PROFILE:', command: '<%= config.bin %> <%= command.id %> powershell | Out-String | Invoke-Expression'},
+  ]
+
+  static override args = {
+    shell: Args.string({description: 'Shell to integrate with.', required: true, options: ['bash', 'zsh', 'fish', 'powershell']}),
+  }
+
+  static override flags = {...debugFlag}
+
+  async run(): Promise<void> {
+    const {args} = await this.parse(Init)
+    initAction(args.shell as ShellName)
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The first module bin/run.js loads. `mfa env`, `exec`, `credential-process`, `prompt` and `init`
+ * run on every new shell, wrapped command and SDK start, so they start here without loading oclif:
+ * their flags are read with oclif's rules from oclif.manifest.json (the one description of the
+ * command surface), and the same action functions as the oclif commands do the work. Everything
+ * else (help, completion, the other commands, any argv this parser is unsure of) goes to oclif.
+ * MFA_NO_FAST_PATH=1 sends everything to oclif.
+ */
+import {readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {parseArgv, type FlagSpec} from './lib/argv.js'
+import {reportError} from './lib/cli.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+interface ManifestCommand {
+  flags: Record<string, {char?: string; type: string; options?: string[]; allowNo?: boolean; multiple?: boolean}>
+  args: Record<string, {options?: string[]; required?: boolean}>
+}
+
+type Action = (flags: Record<string, string | boolean>, parsed: {args: string[]; rest?: string[]}) => Promise<number | void>
+
+const ACTIONS: Record<string, {commandLine?: boolean; run: Action}> = {
+  env: {run: async flags => (await import('./actions/env.js')).envAction(flags)},
+  'credential-process': {run: async flags => (await import('./actions/credential-process.js')).credentialProcessAction(flags)},
+  prompt: {run: async flags => (await import('./actions/prompt.js')).promptAction(flags)},
+  init: {run: async (_flags, {args}) => (await import('./actions/init.js')).initAction(args[0] as never)},
+  exec: {commandLine: true, run: async (flags, {rest}) => (await import('./actions/exec.js')).execAction(flags, rest ?? [])},
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(join(root, file), 'utf8')) as T
+  } catch {
+    return undefined
+  }
+}
+
+/** Runs argv on the fast path; false when oclif must take it. */
+async function fast(argv: string[]): Promise<boolean> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    const pkg = readJson<{name: string; version: string}>('package.json')
+    if (!pkg) return false
+    process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+    return true
+  }
+  const [id, ...rest] = argv
+  const action = id && Object.hasOwn(ACTIONS, id) ? ACTIONS[id] : undefined
+  if (!action) return false
+  const end = rest.indexOf('--')
+  const own = end === -1 ? rest : rest.slice(0, end)
+  if (own.some(w => w === '--help' || w === '-h')) return false
+  const command = readJson<{commands: Record<string, ManifestCommand>}>('oclif.manifest.json')?.commands[id]
+  if (!command) return false
+  const specs: FlagSpec[] = Object.entries(command.flags).map(([name, f]) => ({
+    name,
+    char: f.char,
+    type: f.type === 'boolean' ? 'boolean' : 'option',
+    options: f.options,
+    allowNo: f.allowNo,
+    multiple: f.multiple,
+  }))
+  const argSpecs = Object.values(command.args ?? {})
+  const parsed = parseArgv(rest, specs, {commandLine: action.commandLine, maxArgs: argSpecs.length})
+  if (!parsed) return false
+  if (!action.commandLine && parsed.rest !== undefined) return false
+  for (const [i, spec] of argSpecs.entries()) {
+    const value = parsed.args[i]
+    if (value === undefined ? spec.required : spec.options && !spec.options.includes(value)) return false
+  }
+  try {
+    const code = await action.run(parsed.flags, parsed)
+    if (typeof code === 'number') process.exitCode = code
+  } catch (error) {
+    process.exitCode = reportError(error, Boolean(process.env.MFA_DEBUG) || parsed.flags.debug === true)
+  }
+  return true
+}
+
+export async function main(argv: string[]): Promise<void> {
+  if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) return
+  const {execute} = await import('@oclif/core')
+  await execute({dir: join(root, 'bin', 'run.js')})
+}

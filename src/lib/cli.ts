@@ -1,0 +1,77 @@
+/**
+ * What every command shares without loading oclif (the fast path in src/fast.ts uses it too):
+ * session options from flags, notices on stderr, and the error policy: one line and an optional
+ * hint on stderr, a non-zero exit, no stack trace unless MFA_DEBUG asks, no secret.
+ */
+import {MfaError, EXIT} from './errors.js'
+import {parseDuration} from './duration.js'
+import {redact} from './redact.js'
+import type {EnsureOptions, Reporter} from './session.js'
+
+export type SessionFlagValues = {
+  profile?: string
+  'token-code'?: string
+  duration?: string
+  force?: boolean
+  'serial-number'?: string
+}
+
+export function defaultProfile(env: NodeJS.ProcessEnv = process.env): string {
+  return env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default'
+}
+
+/** A reporter that writes notices to stderr and shows a spinner there only when it is a terminal. */
+export function stderrReporter(): Reporter {
+  return {
+    say: line => process.stderr.write(line + '\n'),
+    async progress(text, work) {
+      if (!process.stderr.isTTY || process.env.CI) return work()
+      const {ux} = await import('@oclif/core')
+      ux.action.start(text, undefined, {stdout: false})
+      try {
+        const result = await work()
+        ux.action.stop('done')
+        return result
+      } catch (error) {
+        ux.action.stop('failed')
+        throw error
+      }
+    },
+  }
+}
+
+export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv = process.env): EnsureOptions {
+  return {
+    profile: flags.profile ?? defaultProfile(env),
+    tokenCode: flags['token-code'],
+    serialNumber: flags['serial-number'],
+    durationSeconds: flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration'),
+    force: flags.force,
+    env,
+    reporter: stderrReporter(),
+  }
+}
+
+/** Prints an error the way every mfa command does and returns the exit code. */
+export function reportError(error: unknown, debug: boolean): number {
+  const err = error as Error & {oclif?: {exit?: number}; code?: string}
+  if (err?.constructor?.name === 'ExitError') return err.oclif?.exit ?? 0
+  if (error instanceof MfaError) {
+    process.stderr.write(`mfa: ${redact(error.message)}\n`)
+    if (error.hint) process.stderr.write(`hint: ${redact(error.hint)}\n`)
+    if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n')
+    return error.exitCode
+  }
+  // oclif's own parse errors (unknown flag, missing argument, bad option).
+  if (err?.oclif !== undefined) {
+    const first = redact(String(err.message).split('\n')[0].replace(/^Error: /, ''))
+    process.stderr.write(`mfa: ${first}\n`)
+    process.stderr.write(`hint: See \`mfa ${process.argv[2] ?? ''} --help\`.\n`)
+    return EXIT.usage
+  }
+  process.stderr.write(`mfa: unexpected error: ${redact(err?.message ?? String(error)).split('\n')[0]}\n`)
+  if (debug) process.stderr.write(redact(err?.stack ?? '') + '\n')
+  else process.stderr.write('hint: Run again with MFA_DEBUG=1 for details, and report it.\n')
+  return EXIT.failure
+}
+

@@ -1,0 +1,42 @@
+/**
+ * The variables a session puts into a shell (`mfa env`) or a child (`mfa exec`): one function
+ * builds both, so the two can never disagree.
+ */
+import type {EnvChanges} from '../shells/types.js'
+import type {CachedSession} from './cache.js'
+import {COMPETING_VARS, MARKER_EXPIRY, MARKER_PROFILE, REGION_VARS, SESSION_VARS} from './vars.js'
+
+export function sessionChanges(session: CachedSession, profile: string, region: string | undefined): EnvChanges {
+  const c = session.Credentials
+  const expiry = new Date(c.Expiration)
+  const rfc3339 = expiry.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const values: Record<(typeof SESSION_VARS)[number], string> = {
+    AWS_ACCESS_KEY_ID: c.AccessKeyId,
+    AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
+    AWS_SESSION_TOKEN: c.SessionToken,
+    AWS_CREDENTIAL_EXPIRATION: rfc3339,
+    AWS_SESSION_EXPIRATION: rfc3339,
+  }
+  return [
+    ...COMPETING_VARS.map(name => [name, null] as const),
+    ...SESSION_VARS.map(name => [name, values[name]] as const),
+    ...(region ? REGION_VARS.map(name => [name, region] as const) : []),
+    [MARKER_PROFILE, profile],
+    [MARKER_EXPIRY, String(Math.floor(expiry.getTime() / 1000))],
+  ]
+}
+
+/** What `mfa env --unset` removes: everything sessionChanges can set. */
+export function unsetChanges(): EnvChanges {
+  return [...SESSION_VARS, ...REGION_VARS, MARKER_PROFILE, MARKER_EXPIRY].map(name => [name, null] as const)
+}
+
+/** A child's environment: the parent's, with the changes applied. */
+export function applyChanges(parent: NodeJS.ProcessEnv, changes: EnvChanges): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {...parent}
+  for (const [name, value] of changes) {
+    if (value === null) delete env[name]
+    else env[name] = value
+  }
+  return env
+}

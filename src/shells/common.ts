@@ -1,0 +1,45 @@
+/**
+ * Checks shared by every shell module: what can be an environment variable at all. Each shell
+ * module owns its own quoting; this file only refuses what no quoting can carry.
+ */
+import {MfaError} from '../lib/errors.js'
+import type {EnvChanges, Shell} from './types.js'
+
+/** A shell that has an integration script (`mfa init`): it can also quote one word for that script. */
+export interface InitShell extends Shell {
+  readonly initScript: string
+  /** One literal word in this shell's syntax, evaluating to exactly `value`. */
+  quote(value: string): string
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+export function checkName(name: string): void {
+  if (!NAME.test(name)) {
+    throw new MfaError(`invalid environment variable name ${JSON.stringify(name)}`, {
+      hint: 'A name is letters, digits and underscores, and does not start with a digit.',
+    })
+  }
+}
+
+/**
+ * A NUL byte cannot be stored in an environment variable (the environment is C strings), and a
+ * lone UTF-16 surrogate has no UTF-8 bytes: either would be changed on the way, so refuse it.
+ */
+export function checkValue(name: string, value: string): void {
+  if (value.includes('\0')) {
+    throw new MfaError(`the value of ${name} contains a NUL byte, which an environment variable cannot hold`)
+  }
+  if (/[\uD800-\uDFFF]/u.test(value)) {
+    throw new MfaError(`the value of ${name} is not valid Unicode (a lone surrogate), so it has no exact bytes`)
+  }
+}
+
+/** Validates every change, then renders each one with `line`, one statement per line. */
+export function renderLines(changes: EnvChanges, line: (name: string, value: string | null) => string): string {
+  for (const [name, value] of changes) {
+    checkName(name)
+    if (value !== null) checkValue(name, value)
+  }
+  return changes.map(([name, value]) => line(name, value) + '\n').join('')
+}

@@ -1,0 +1,183 @@
+/**
+ * The shells mfa speaks: one module each (./bash.ts, ./zsh.ts, ./sh.ts, ./fish.ts,
+ * ./powershell.ts, ./json.ts). Adding a shell is adding a file and a line in SHELLS.
+ */
+import {execFileSync} from 'node:child_process'
+import {readFileSync, readlinkSync} from 'node:fs'
+import {join} from 'node:path'
+import {quote} from 'shell-quote'
+import {MfaError} from '../lib/errors.js'
+import {bash} from './bash.js'
+import {checkValue, type InitShell} from './common.js'
+import {fish} from './fish.js'
+import {json} from './json.js'
+import {powershell} from './powershell.js'
+import {sh} from './sh.js'
+import type {Shell, ShellName} from './types.js'
+import {zsh} from './zsh.js'
+
+export type {EnvChanges, Shell, ShellName} from './types.js'
+
+const SHELLS: Record<ShellName, Shell | InitShell> = {bash, zsh, fish, powershell, sh, json}
+
+export const SHELL_NAMES: readonly ShellName[] = ['bash', 'zsh', 'fish', 'powershell', 'sh', 'json']
+
+/** The shells `mfa init` has a script for. */
+export const INIT_SHELL_NAMES: readonly ShellName[] = SHELL_NAMES.filter(name => isInitShell(SHELLS[name]))
+
+function isInitShell(shell: Shell | InitShell): shell is InitShell {
+  return typeof shell.initScript === 'string' && 'quote' in shell
+}
+
+export function isShellName(name: string): name is ShellName {
+  return (SHELL_NAMES as readonly string[]).includes(name)
+}
+
+export function getShell(name: string): Shell {
+  if (!isShellName(name)) {
+    throw new MfaError(`unknown shell ${JSON.stringify(name)}: the supported shells are ${SHELL_NAMES.join(', ')}`, {
+      exitCode: 2,
+    })
+  }
+  return SHELLS[name]
+}
+
+/**
+ * The integration script for `mfa init SHELL`: shell/mfa.<ext> from shellDir with the placeholder
+ * __MFA_BIN__ replaced by binPath, quoted for that shell.
+ */
+export function renderInit(shell: ShellName, binPath: string, shellDir: string): string {
+  const target = SHELLS[shell]
+  if (!target || !isInitShell(target)) {
+    throw new MfaError(`mfa init has no script for ${JSON.stringify(shell)}: it supports ${INIT_SHELL_NAMES.join(', ')}`, {
+      hint: shell === 'sh' ? 'For a POSIX sh, use eval "$(mfa env --shell sh)".' : undefined,
+      exitCode: 2,
+    })
+  }
+  checkValue('the mfa path', binPath)
+  const file = join(shellDir, target.initScript)
+  let script: string
+  try {
+    script = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new MfaError(`cannot read the ${shell} integration script ${file}`, {cause: error})
+  }
+  if (!script.includes('__MFA_BIN__')) throw new MfaError(`${file} has no __MFA_BIN__ placeholder`)
+  // split/join, not String.replace: a replacement string would give `$&` and `$'` a meaning.
+  return script.split('__MFA_BIN__').join(target.quote(binPath))
+}
+
+/**
+ * Words quoted for a command shown to a person ("run mfa use 'my profile'"), to be pasted into
+ * bash, zsh or sh. shell-quote fits here (short words, read by a human, safe from history `!`);
+ * the statements that `eval` runs use the single-quote rule of ./sh.ts instead.
+ */
+export function quoteForHint(args: string[]): string {
+  return quote(args)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which shell runs mfa
+
+const POSIX_SH = new Set(['sh', 'dash', 'ash', 'ksh', 'mksh', 'pdksh', 'oksh', 'lksh', 'posh', 'yash'])
+
+/**
+ * Processes that run mfa on behalf of a shell: look through them to the shell above. npm, npx and
+ * pnpm also start package binaries through `sh -c`; that sh is theirs, not the user's.
+ */
+const WRAPPERS = new Set(['node', 'nodejs', 'npm', 'npx', 'pnpm', 'pnpx', 'yarn', 'bun', 'bunx', 'tsx', 'ts-node', 'corepack', 'env', 'sudo', 'doas', 'nohup', 'nice', 'timeout'])
+
+/** How many processes up detectShell looks: parent, grandparent, and two more through wrappers. */
+const MAX_DEPTH = 4
+
+/**
+ * Maps a process or program name to a shell: `-bash`, `/bin/bash`, `bash5`, `zsh-5.9`, `pwsh`,
+ * `powershell.exe`, `dash`, `ksh93`, `fish`. undefined when it is not a shell mfa knows.
+ */
+export function normaliseShellName(name: string): ShellName | undefined {
+  let n = name.trim().split(/[\\/]/).pop() ?? ''
+  n = n.toLowerCase().replace(/^-+/, '').replace(/\.exe$/, '').replace(/-preview$/, '')
+  n = n.replace(/[-_.]?\d[\d.]*$/, '')
+  if (n === 'bash' || n === 'zsh' || n === 'fish') return n
+  if (n === 'pwsh' || n === 'powershell') return 'powershell'
+  if (POSIX_SH.has(n)) return 'sh'
+  return undefined
+}
+
+interface ProcessInfo {
+  /** comm, then the executable's file name when known. */
+  names: string[]
+  ppid: number
+}
+
+function readProc(pid: number): ProcessInfo | undefined {
+  try {
+    const names = [readFileSync(`/proc/${pid}/comm`, 'utf8').trim()]
+    try {
+      names.push(readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''))
+    } catch {
+      // Another user's process, or a kernel that hides it: comm alone will do.
+    }
+    // stat is "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    return {names, ppid: Number.isInteger(ppid) ? ppid : 0}
+  } catch {
+    return undefined
+  }
+}
+
+function readPs(pid: number): ProcessInfo | undefined {
+  try {
+    const out = execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 2000,
+    })
+    const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(out.split('\n')[0] ?? '')
+    return match ? {names: [match[2]], ppid: Number(match[1])} : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function processInfo(pid: number): ProcessInfo | undefined {
+  if (!Number.isInteger(pid) || pid <= 1) return undefined
+  if (process.platform === 'linux') return readProc(pid)
+  if (process.platform === 'win32') return undefined
+  return readPs(pid)
+}
+
+function shellOf(info: ProcessInfo): ShellName | undefined {
+  for (const name of info.names) {
+    const shell = normaliseShellName(name)
+    if (shell) return shell
+  }
+  return undefined
+}
+
+function isWrapper(info: ProcessInfo): boolean {
+  return info.names.some(name => {
+    const base = (name.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '')
+    return WRAPPERS.has(base.split(' ')[0]) || /^node\d+$/.test(base)
+  })
+}
+
+/**
+ * The shell that will read mfa's output: the parent process (Linux: /proc/PID/comm, then the
+ * executable's name; elsewhere `ps`), looking further up when the parent is not a shell (mfa run by
+ * npx, or by node), then $SHELL. On Linux this reads a few small files and starts no process.
+ */
+export function detectShell(opts: {ppid: number; env: NodeJS.ProcessEnv}): ShellName | undefined {
+  let info = processInfo(opts.ppid)
+  for (let depth = 0; info && depth < MAX_DEPTH; depth++) {
+    const shell = shellOf(info)
+    if (shell && shell !== 'sh') return shell
+    const parent = processInfo(info.ppid)
+    // A sh started by npm or node to run a package's binary is theirs: keep looking above it.
+    if (shell && !(parent && isWrapper(parent))) return shell
+    info = parent
+  }
+  const login = opts.env.SHELL
+  return login ? normaliseShellName(login) : undefined
+}

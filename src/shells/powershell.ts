@@ -1,0 +1,38 @@
+/**
+ * PowerShell (Windows PowerShell 5.1 and pwsh 7):
+ *
+ *   $env:NAME = 'value'
+ *   Remove-Item -LiteralPath 'env:NAME' -ErrorAction SilentlyContinue
+ *
+ * In a single-quoted string nothing is special but the quote, and PowerShell's tokenizer takes
+ * five characters as that quote: ' and the typographic ‘ ’ ‚ ‛ (U+2018, U+2019, U+201A, U+201B).
+ * Each is doubled (a pair of the same quote character stands for one).
+ *
+ * CR and LF are written outside the quotes, as "`r" and "`n" joined with +, so that every
+ * statement is one line: PowerShell reads a program's output line by line (splitting at CR, LF
+ * and CRLF), so `mfa env | Invoke-Expression` runs each line on its own and `| Out-String`
+ * rejoins them with the platform's newline: a raw line break in a value would not survive either.
+ */
+import {renderLines, type InitShell} from './common.js'
+
+const QUOTES = /['\u2018\u2019\u201A\u201B]/g
+
+export function quotePowerShell(value: string): string {
+  if (value === '') return "''"
+  const parts = value.split(/(\r|\n)/).filter(part => part !== '')
+  return parts
+    .map(part => (part === '\r' ? '"`r"' : part === '\n' ? '"`n"' : `'${part.replace(QUOTES, q => q + q)}'`))
+    .join(' + ')
+}
+
+export const powershell: InitShell = {
+  name: 'powershell',
+  initScript: 'mfa.ps1',
+  quote: quotePowerShell,
+  render: changes =>
+    renderLines(changes, (name, value) =>
+      value === null
+        ? `Remove-Item -LiteralPath 'env:${name}' -ErrorAction SilentlyContinue`
+        : `$env:${name} = ${quotePowerShell(value)}`,
+    ),
+}

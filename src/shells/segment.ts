@@ -1,0 +1,43 @@
+/**
+ * The prompt segment, "aws:default 42m". The shell scripts in shell/ compute the same text on
+ * their own (without starting a process); the e2e tests compare the two, so change both together.
+ */
+
+export const DEFAULT_FORMAT = 'aws:%p %t'
+
+/** Below this many seconds left, the segment is yellow. */
+export const WARN_SECONDS = 600
+
+export const ANSI = {yellow: '\u001B[33m', red: '\u001B[31m', reset: '\u001B[0m'} as const
+
+/** `expired` at 0 or below, `<1m`, `42m`, `1h05m`, `11h59m` (whole minutes, rounded down). */
+export function formatTimeLeft(seconds: number): string {
+  if (!(seconds > 0)) return 'expired'
+  if (seconds < 60) return '<1m'
+  const minutes = Math.floor(seconds / 60)
+  if (minutes < 60) return `${minutes}m`
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`
+}
+
+/**
+ * Replaces %p (profile), %t (time left) and %% (a percent sign), scanning left to right so that
+ * what is put in is never scanned again; any other % stays as it is.
+ */
+export function applyFormat(format: string, profile: string, timeLeft: string): string {
+  return format.replace(/%([pt%])/g, (_, c: string) => (c === 'p' ? profile : c === 't' ? timeLeft : '%'))
+}
+
+/**
+ * The segment for a session of `profile` that ends at `expiry` (epoch seconds), seen at `now`.
+ * With color, yellow when less than 10 minutes are left and red when expired. '' when there is
+ * nothing to show: no usable expiry, or a format that renders to nothing.
+ */
+export function renderSegment(opts: {profile: string; expiry: number; now: number; format?: string; color?: boolean}): string {
+  if (!Number.isFinite(opts.expiry) || !Number.isFinite(opts.now)) return ''
+  const left = opts.expiry - opts.now
+  const text = applyFormat(opts.format ?? DEFAULT_FORMAT, opts.profile, formatTimeLeft(left))
+  if (!text || !opts.color) return text
+  if (left <= 0) return ANSI.red + text + ANSI.reset
+  if (left < WARN_SECONDS) return ANSI.yellow + text + ANSI.reset
+  return text
+}
