@@ -1,0 +1,230 @@
+/**
+ * Roles with MFA through source_profile chains, credential_process for every SDK, and one prompt
+ * for many callers: through bin/run.js against the local STS server, counting its calls.
+ */
+import {chmodSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {BIN} from '../helpers/cli.js'
+import {AWS_CLI, describeWith} from '../helpers/tools.js'
+import {DEMO, makeWorld, type World} from '../helpers/world.js'
+
+const ROLE = (name: string) => `arn:aws:iam::123456789012:role/${name}`
+
+function config(extra = ''): string {
+  return `[default]
+region = eu-west-1
+mfa_serial = ${DEMO.mfaSerial}
+
+[profile admin]
+role_arn = ${DEMO.roleArn}
+source_profile = default
+
+[profile readonly]
+role_arn = ${ROLE('demo-readonly')}
+source_profile = default
+duration_seconds = 7200
+role_session_name = alice-ro
+
+[profile chained]
+role_arn = ${ROLE('demo-chained')}
+source_profile = admin
+region = us-west-2
+
+[profile loop1]
+role_arn = ${ROLE('x')}
+source_profile = loop2
+
+[profile loop2]
+role_arn = ${ROLE('y')}
+source_profile = loop1
+
+[profile orphan]
+role_arn = ${ROLE('x')}
+source_profile = missing
+
+[profile cp]
+credential_process = ${process.execPath} ${BIN} credential-process --profile admin
+${extra}`
+}
+
+let world: World
+beforeEach(async () => {
+  world = await makeWorld({config: config()})
+  world.sts.addRole({arn: ROLE('demo-readonly'), requireMfa: true})
+  world.sts.addRole({arn: ROLE('demo-chained')})
+})
+afterEach(async () => {
+  await world.close()
+})
+
+const count = (action: string) => world.sts.count(action, c => c.ok)
+
+describe('roles', () => {
+  test('a role through its source profile: one MFA session, then AssumeRole with it', async () => {
+    const r = await world.mfa(['login', '-p', 'admin', '-t', await world.freshCode()])
+    expect(r.stderr).toMatch(/^mfa: session for arn:aws:sts::123456789012:assumed-role\/demo-admin\/mfa-demo \(profile admin\) until \d\d:\d\d \(5\dm\)$/m)
+    expect(r.code).toBe(0)
+    expect(count('GetSessionToken')).toBe(1)
+    expect(count('AssumeRole')).toBe(1)
+    // AssumeRole was signed with the MFA session, not the long-term key.
+    expect(world.sts.calls.find(c => c.action === 'AssumeRole')!.accessKeyId).toMatch(/^ASIA/)
+    expect(world.read(world.credentialsPath)).toMatch(/^\[admin-mfa\]$/m)
+    const status = JSON.parse((await world.mfa(['status', '-p', 'admin', '--json'])).stdout)
+    expect(status).toMatchObject({state: 'valid', kind: 'role', roleArn: DEMO.roleArn, identity: {arn: 'arn:aws:sts::123456789012:assumed-role/demo-admin/mfa-demo'}})
+  })
+
+  test('a second role of the same source reuses the MFA session: no code, no second GetSessionToken', async () => {
+    await world.mfa(['login', '-p', 'admin', '-t', await world.freshCode()])
+    const r = await world.mfa(['login', '-p', 'readonly'])
+    expect(r.code).toBe(0)
+    expect(count('GetSessionToken')).toBe(1)
+    expect(count('AssumeRole')).toBe(2)
+    // duration_seconds = 7200 is more than STS allows for a role assumed with session credentials.
+    expect(r.stderr).toMatch(/^mfa: a role assumed with an MFA session lasts at most 1h; asking for 1h instead of 2h$/m)
+    expect(r.stderr).toMatch(/assumed-role\/demo-readonly\/alice-ro/)
+    // And the plain profile reuses the same MFA session too.
+    expect((await world.mfa(['login'])).code).toBe(0)
+    expect(count('GetSessionToken')).toBe(1)
+  })
+
+  test('the role session is cached: a second login asks no one', async () => {
+    await world.mfa(['login', '-p', 'admin', '-t', await world.freshCode()])
+    const calls = world.sts.calls.length
+    const r = await world.mfa(['login', '-p', 'admin'])
+    expect(r.stderr).toMatch(/still valid/)
+    expect(world.sts.calls.length).toBe(calls)
+  })
+
+  test('a chain of roles: admin, then chained, with the profile region', async () => {
+    const r = await world.mfa(['env', '-p', 'chained', '--shell', 'json', '-t', await world.freshCode()])
+    expect(r.code).toBe(0)
+    const vars = JSON.parse(r.stdout)
+    expect(vars).toMatchObject({MFA_PROFILE: 'chained', AWS_REGION: 'us-west-2', AWS_PROFILE: null})
+    expect(world.sts.calls.filter(c => c.action === 'AssumeRole' && c.ok)).toHaveLength(2)
+    expect(count('GetSessionToken')).toBe(1)
+  })
+
+  test('--duration above 1h for a role is capped, and says so', async () => {
+    const r = await world.mfa(['login', '-p', 'admin', '-t', await world.freshCode(), '--duration', '4h'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toMatch(/asking for 1h instead of 4h/)
+  })
+
+  test('a source_profile cycle is named', async () => {
+    const r = await world.mfa(['login', '-p', 'loop1', '-t', '123456'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe('mfa: source_profile chain of "loop1" loops: loop1 -> loop2 -> loop1\nhint: Point the last source_profile at a profile with long-term keys.\n')
+  })
+
+  test('a missing source profile is named', async () => {
+    const r = await world.mfa(['login', '-p', 'orphan', '-t', '123456'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^mfa: profile "orphan" has source_profile "missing", which is not in ~\/\.aws\/config or ~\/\.aws\/credentials\n/)
+  })
+
+  test('AssumeRole refused: one line with what STS said', async () => {
+    writeFileSync(world.configPath, config(`[profile denied]\nrole_arn = ${ROLE('nobody-may')}\nsource_profile = default\n`))
+    world.sts.addRole({arn: ROLE('nobody-may'), trustedPrincipals: ['arn:aws:iam::123456789012:user/someone-else']})
+    const r = await world.mfa(['login', '-p', 'denied', '-t', await world.freshCode()])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/^mfa: STS denied AssumeRole: User: .* is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role\/nobody-may\nhint: /)
+  })
+})
+
+describe('credential-process', () => {
+  test('prints the credential_process JSON, reusing the cache', async () => {
+    await world.mfa(['login', '-p', 'admin', '-t', await world.freshCode()])
+    const calls = world.sts.calls.length
+    const r = await world.mfa(['credential-process', '--profile', 'admin'])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe('')
+    const json = JSON.parse(r.stdout)
+    expect(Object.keys(json)).toEqual(['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'])
+    expect(json.Version).toBe(1)
+    expect(json.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    expect(world.sts.calls.length).toBe(calls)
+  })
+
+  describeWith([AWS_CLI], 'used by the real AWS CLI', () => {
+    const aws = (profile: string) =>
+      world.run(AWS_CLI, ['--profile', profile, 'sts', 'get-caller-identity', '--endpoint-url', world.sts.url, '--region', 'eu-west-1', '--output', 'json'], {
+        env: world.env({AWS_PAGER: ''}),
+      })
+
+    test('with a cached session', async () => {
+      await world.mfa(['login', '-p', 'admin', '-t', await world.freshCode()])
+      const r = await aws('cp')
+      expect(r.stderr).toBe('')
+      expect(JSON.parse(r.stdout).Arn).toBe('arn:aws:sts::123456789012:assumed-role/demo-admin/mfa-demo')
+    })
+
+    test('with mfa_process giving the code: no wrapper, no prior login', async () => {
+      const script = join(world.home, 'code.sh')
+      writeFileSync(script, `#!/bin/sh\necho ${await world.freshCode()}\n`)
+      chmodSync(script, 0o755)
+      writeFileSync(world.configPath, config().replace('[default]\n', `[default]\nmfa_process = ${script}\n`))
+      const r = await aws('cp')
+      expect(r.stderr).toBe('')
+      expect(JSON.parse(r.stdout).Arn).toMatch(/assumed-role\/demo-admin/)
+      expect(count('GetSessionToken')).toBe(1)
+    })
+  })
+})
+
+describe('one prompt for many callers', () => {
+  test('eight concurrent callers (env, exec, credential-process, login) with one code: one GetSessionToken, one session', async () => {
+    const code = await world.freshCode()
+    const calls = [
+      ['login', '-t', code],
+      ['env', '--shell', 'json', '-t', code],
+      ['credential-process', '-t', code],
+      ['exec', '-t', code, '--', 'sh', '-c', 'printf %s "$AWS_ACCESS_KEY_ID"'],
+      ['env', '--shell', 'json', '-t', code],
+      ['credential-process', '-t', code],
+      ['exec', '-t', code, '--', 'sh', '-c', 'printf %s "$AWS_ACCESS_KEY_ID"'],
+      ['login', '-t', code],
+    ]
+    const results = await Promise.all(calls.map(args => world.mfa(args)))
+    for (const r of results) expect({code: r.code, stderr: r.stderr.replace(/^mfa: (session for|new session|use it with|waiting for).*\n/gm, '')}).toEqual({code: 0, stderr: ''})
+    expect(count('GetSessionToken')).toBe(1)
+    const keys = new Set<string>()
+    for (const [i, r] of results.entries()) {
+      const [cmd] = calls[i]
+      if (cmd === 'env') keys.add(JSON.parse(r.stdout).AWS_ACCESS_KEY_ID)
+      if (cmd === 'credential-process') keys.add(JSON.parse(r.stdout).AccessKeyId)
+      if (cmd === 'exec') keys.add(r.stdout)
+    }
+    expect(keys.size).toBe(1)
+    expect([...keys][0]).toMatch(/^ASIA/)
+  })
+
+  test('eight callers of two roles with one code: one GetSessionToken, one AssumeRole per role', async () => {
+    const code = await world.freshCode()
+    const results = await Promise.all(
+      Array.from({length: 8}, (_, i) => world.mfa(['credential-process', '-p', i % 2 ? 'admin' : 'readonly', '-t', code])),
+    )
+    for (const r of results) expect(r.code).toBe(0)
+    expect(count('GetSessionToken')).toBe(1)
+    expect(count('AssumeRole')).toBe(2)
+  })
+
+  test('a code that was already used makes mfa_process wait for the next window, and say so', async () => {
+    const script = join(world.home, 'totp.mjs')
+    writeFileSync(
+      script,
+      `#!${process.execPath}\nconst r = await fetch(${JSON.stringify(world.sts.url + '/__local/code?serial=' + encodeURIComponent(DEMO.mfaSerial))}); console.log((await r.json()).code)\n`,
+    )
+    chmodSync(script, 0o755)
+    writeFileSync(world.configPath, config().replace('[default]\n', `[default]\nmfa_process = ${script}\n`))
+    // Start early in a window so that both logins fall in it.
+    const wait = 30_000 - (world.sts.now() % 30_000)
+    if (wait < 5_000) await new Promise(resolve => setTimeout(resolve, wait + 100))
+    expect((await world.mfa(['login'])).code).toBe(0)
+    const r = await world.mfa(['login', '--force'], {timeoutMs: 60_000})
+    expect(r.stderr).toMatch(/^mfa: code from mfa_process was already used; waiting \d+ s for the next one…$/m)
+    expect(r.code).toBe(0)
+    expect(count('GetSessionToken')).toBe(2)
+    // No code was ever sent twice.
+    expect(world.sts.calls.filter(c => c.code === 'AccessDenied')).toEqual([])
+  }, 90_000)
+})
