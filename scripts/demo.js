@@ -34,6 +34,7 @@ const env = {
   AWS_ENDPOINT_URL_STS: sts.url,
   AWS_PAGER: '',
   ...(process.env.NO_COLOR ? {NO_COLOR: process.env.NO_COLOR} : {}),
+  ...(process.stdout.isTTY ? {} : {MFA_PROMPT_COLOR: '0'}),
 }
 
 function sh(script) {
@@ -43,7 +44,8 @@ function sh(script) {
   })
 }
 
-async function step(title, script, shown = script) {
+async function step(title, script, shown) {
+  shown ??= script
   console.log(`\n${bold(`# ${title}`)}`)
   console.log(`$ ${shown}`)
   const code = await sh(script)
@@ -64,7 +66,10 @@ try {
   failed ||= (await step('Log in once: the code buys a 12-hour session', `mfa login --token-code ${code}`)) !== 0
   failed ||= (await step('Again: the session is reused, no code needed', 'mfa login')) !== 0
   failed ||= (await step('Who and how long', 'mfa status')) !== 0
-  if (existsSync(AWS_CLI)) {
+  const aws = existsSync(AWS_CLI)
+  // Debian's AWS CLI 2.9 predates AWS_ENDPOINT_URL_STS: the demo passes the endpoint on its command line.
+  const whoami = `${AWS_CLI} sts get-caller-identity --endpoint-url "$AWS_ENDPOINT_URL_STS" --query Arn --output text`
+  if (aws) {
     failed ||=
       (await step(
         'Any AWS tool can use the session profile [mfa] in ~/.aws/credentials',
@@ -72,8 +77,26 @@ try {
         'aws --profile mfa sts get-caller-identity',
       )) !== 0
   } else {
-    console.log(dim('\n(the AWS CLI is not installed at /usr/bin/aws: skipping `aws --profile mfa sts get-caller-identity`)'))
+    console.log(dim('\n(the AWS CLI is not installed at /usr/bin/aws: skipping the aws commands)'))
   }
+  failed ||=
+    (await step(
+      'Or put the session into this shell',
+      `eval "$(mfa env)" && echo "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID AWS_CREDENTIAL_EXPIRATION=$AWS_CREDENTIAL_EXPIRATION MFA_PROFILE=$MFA_PROFILE"${aws ? ` && ${whoami}` : ''}`,
+      `eval "$(mfa env)" && echo "AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID ..."${aws ? ' && aws sts get-caller-identity' : ''}`,
+    )) !== 0
+  failed ||=
+    (await step(
+      'Or run one command with it',
+      aws ? `mfa exec -- ${whoami}` : `mfa exec -- sh -c 'echo "$MFA_PROFILE until $AWS_CREDENTIAL_EXPIRATION"'`,
+      aws ? 'mfa exec -- aws sts get-caller-identity' : undefined,
+    )) !== 0
+  failed ||=
+    (await step(
+      'The shell integration: `mfa use` and a prompt segment that starts no process',
+      `eval "$(mfa init bash)" && mfa use && PS1='\${MFA_PROMPT_SEGMENT}$ ' && mfa_prompt && echo && MFA_EXPIRY=$(( $(date +%s) + 299 )) mfa_prompt && echo && mfa clear && echo "after mfa clear: [\${AWS_ACCESS_KEY_ID-}]"`,
+      `eval "$(mfa init bash)"; mfa use; mfa_prompt; MFA_EXPIRY=<in 5 minutes> mfa_prompt; mfa clear`,
+    )) !== 0
   console.log(`\n${bold('# STS saw:')} ${sts.calls.map(c => `${c.action}${c.ok ? '' : ` (${c.code})`}`).join(', ')}`)
 } finally {
   await sts.close()

@@ -1,7 +1,8 @@
 import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
 import {ensureOptions} from '../lib/cli.js'
 import {ensureSession, secondsLeft} from '../lib/session.js'
-import {localTime, timeLeft} from '../lib/time.js'
+import {localTime} from '../lib/time.js'
+import {formatTimeLeft as timeLeft} from '../shells/segment.js'
 import {quoteForHint} from '../lib/quote.js'
 
 export default class Login extends BaseCommand {

@@ -5,7 +5,8 @@ import {loadAwsFiles} from '../lib/aws-files.js'
 import {cacheDir, readCache} from '../lib/cache.js'
 import {resolveProfile, sessionProfileName} from '../lib/profile.js'
 import {secondsLeft, sessionFileFor, stsRegion} from '../lib/session.js'
-import {localTime, timeLeft} from '../lib/time.js'
+import {localTime} from '../lib/time.js'
+import {formatTimeLeft as timeLeft} from '../shells/segment.js'
 
 export interface StatusReport {
   profile: string

@@ -4,18 +4,19 @@
  */
 import type {EnvChanges} from '../shells/types.js'
 import type {CachedSession} from './cache.js'
+import {rfc3339} from './time.js'
 import {COMPETING_VARS, MARKER_EXPIRY, MARKER_PROFILE, REGION_VARS, SESSION_VARS} from './vars.js'
 
 export function sessionChanges(session: CachedSession, profile: string, region: string | undefined): EnvChanges {
   const c = session.Credentials
   const expiry = new Date(c.Expiration)
-  const rfc3339 = expiry.toISOString().replace(/\.\d{3}Z$/, 'Z')
+  const utc = rfc3339(expiry)
   const values: Record<(typeof SESSION_VARS)[number], string> = {
     AWS_ACCESS_KEY_ID: c.AccessKeyId,
     AWS_SECRET_ACCESS_KEY: c.SecretAccessKey,
     AWS_SESSION_TOKEN: c.SessionToken,
-    AWS_CREDENTIAL_EXPIRATION: rfc3339,
-    AWS_SESSION_EXPIRATION: rfc3339,
+    AWS_CREDENTIAL_EXPIRATION: utc,
+    AWS_SESSION_EXPIRATION: utc,
   }
   return [
     ...COMPETING_VARS.map(name => [name, null] as const),

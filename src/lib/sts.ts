@@ -6,6 +6,7 @@
 import type {STSClient} from '@aws-sdk/client-sts'
 import {MfaError} from './errors.js'
 import type {CachedSession, StsCredentials} from './cache.js'
+import {rfc3339} from './time.js'
 
 export interface CallContext {
   region: string
@@ -71,7 +72,7 @@ function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; Sessi
     AccessKeyId: c.AccessKeyId,
     SecretAccessKey: c.SecretAccessKey,
     SessionToken: c.SessionToken,
-    Expiration: c.Expiration.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    Expiration: rfc3339(c.Expiration),
   }
 }
 

@@ -1,5 +1,3 @@
-import {formatDuration} from './duration.js'
-
 /** "17:05" today, "Sun 29 Nov 09:05" on another day: local time, as people read a clock. */
 export function localTime(date: Date, now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0')
@@ -7,13 +5,6 @@ export function localTime(date: Date, now = new Date()): string {
   if (date.toDateString() === now.toDateString()) return hm
   const day = date.toLocaleDateString('en-GB', {weekday: 'short', day: 'numeric', month: 'short'}).replace(',', '')
   return `${day} ${hm}`
-}
-
-/** Time left, rounded down to minutes: "11h59m", "42m", "<1m", "expired". */
-export function timeLeft(seconds: number): string {
-  if (seconds <= 0) return 'expired'
-  if (seconds < 60) return '<1m'
-  return formatDuration(seconds - (seconds % 60))
 }
 
 /** RFC 3339 in UTC with Z and no milliseconds, as STS and starship expect. */

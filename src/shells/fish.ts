@@ -28,6 +28,6 @@ export const fish: InitShell = {
     renderLines(changes, (name, value) =>
       value === null
         ? `if set -q -g ${name}; set -e -g ${name}; end`
-        : `set -g -x ${name} ${quoteFish(value)}`,
+        : `set -gx ${name} ${quoteFish(value)}`,
     ),
 }

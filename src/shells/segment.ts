@@ -29,13 +29,14 @@ export function applyFormat(format: string, profile: string, timeLeft: string): 
 
 /**
  * The segment for a session of `profile` that ends at `expiry` (epoch seconds), seen at `now`.
- * With color, yellow when less than 10 minutes are left and red when expired. '' when there is
+ * An empty format is the default (as an empty MFA_PROMPT_FORMAT in the shells). With color,
+ * yellow when less than 10 minutes are left and red when expired. '' when there is
  * nothing to show: no usable expiry, or a format that renders to nothing.
  */
 export function renderSegment(opts: {profile: string; expiry: number; now: number; format?: string; color?: boolean}): string {
   if (!Number.isFinite(opts.expiry) || !Number.isFinite(opts.now)) return ''
   const left = opts.expiry - opts.now
-  const text = applyFormat(opts.format ?? DEFAULT_FORMAT, opts.profile, formatTimeLeft(left))
+  const text = applyFormat(opts.format || DEFAULT_FORMAT, opts.profile, formatTimeLeft(left))
   if (!text || !opts.color) return text
   if (left <= 0) return ANSI.red + text + ANSI.reset
   if (left < WARN_SECONDS) return ANSI.yellow + text + ANSI.reset
