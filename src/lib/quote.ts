@@ -2,7 +2,9 @@ import {quote} from 'shell-quote'
 
 /**
  * Quotes words for a command shown to the user in a hint ("run `mfa login --profile 'my prof'`"),
- * so it can be copied into a shell as it is.
+ * so it can be copied into a shell as it is. shell-quote fits here: short words read by a person.
+ * The statements that `eval` runs use the single-quote rule of src/shells/sh.ts instead, which is
+ * inert by construction (shell-quote switches between backslashes and quote styles by content).
  */
 export function quoteForHint(words: string[]): string {
   return quote(words)

@@ -5,7 +5,6 @@
 import {execFileSync} from 'node:child_process'
 import {readFileSync, readlinkSync} from 'node:fs'
 import {join} from 'node:path'
-import {quote} from 'shell-quote'
 import {MfaError} from '../lib/errors.js'
 import {bash} from './bash.js'
 import {checkValue, type InitShell} from './common.js'
@@ -67,14 +66,8 @@ export function renderInit(shell: ShellName, binPath: string, shellDir: string):
   return script.split('__MFA_BIN__').join(target.quote(binPath))
 }
 
-/**
- * Words quoted for a command shown to a person ("run mfa use 'my profile'"), to be pasted into
- * bash, zsh or sh. shell-quote fits here (short words, read by a human, safe from history `!`);
- * the statements that `eval` runs use the single-quote rule of ./sh.ts instead.
- */
-export function quoteForHint(args: string[]): string {
-  return quote(args)
-}
+/** Words quoted for a command shown to a person; shell-quote fits there (see src/lib/quote.ts). */
+export {quoteForHint} from '../lib/quote.js'
 
 // ---------------------------------------------------------------------------------------------
 // Which shell runs mfa

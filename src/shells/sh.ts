@@ -6,11 +6,11 @@
  *
  * Between single quotes no character is special in any POSIX shell, nor in bash or zsh (not `$`,
  * backquote, `\`, `!`, `%`, newline), so the only character to handle is the quote itself; the
- * same bytes come out whatever the locale. shell-quote's quote() is not used for values: it mixes
- * bare backslashes, double quotes and single quotes depending on the content, and although that
- * round-trips in our tests, its safety then rests on double-quote and backslash rules
- * (`\` inside "...", history `!`, multibyte locales) rather than on this one-line rule; it still
- * fits where a human copies a command: quoteForHint in ./index.ts.
+ * same bytes come out whatever the locale. shell-quote's quote() is not used for values: its
+ * output switches by content between bare backslashes, double quotes and single quotes, so its
+ * safety rests on the rules of all three (what `\` escapes inside "...", history `!`); it does
+ * round-trip in our tests, but this one rule is inert by construction. It still fits where a
+ * person copies a command: quoteForHint in ./index.ts.
  */
 import type {EnvChanges, Shell} from './types.js'
 import {renderLines} from './common.js'

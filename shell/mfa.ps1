@@ -1,0 +1,122 @@
+# mfa shell integration for PowerShell (Windows PowerShell 5.1 and PowerShell 7).
+#
+# Install: add this line to your profile (notepad $PROFILE)
+#
+#     mfa init powershell | Out-String | Invoke-Expression
+#
+# What it defines:
+#   mfa use [PROFILE] [ARGS...]   put a session into THIS shell
+#                                 (runs: mfa env --shell powershell [--profile PROFILE] [ARGS...])
+#   mfa clear [ARGS...]           take it out again (runs: mfa env --shell powershell --unset [ARGS...])
+#   mfa ARGS...                   anything else goes to the mfa program as it is
+#   mfa_prompt                    returns the segment, e.g. "aws:default 42m", or '' without a session;
+#                                 no process is started, so it fits in your prompt:
+#                                     function prompt { "$(mfa_prompt) PS $($PWD.Path)> " }
+# Settings (environment variables, or global variables of the same name):
+#   MFA_PROMPT_FORMAT   'aws:%p %t' by default: %p profile, %t time left, %% a percent sign
+#   MFA_PROMPT_COLOR=0  no colour (nor when NO_COLOR is set); else yellow under 10 minutes, red when expired
+#   MFA_WARN=1          warn on stderr, once per session, when it has less than 10 minutes left
+
+$global:__mfa_bin = __MFA_BIN__
+# Safe under Set-StrictMode: every variable read below exists, environment variables are read
+# through [Environment] (null when unset).
+if (-not (Test-Path variable:global:__mfa_warned)) { $global:__mfa_warned = $null }
+if (-not (Test-Path variable:global:__mfa_hooked)) { $global:__mfa_hooked = 0 }
+
+function global:__mfa_setting([string]$Name) {
+    $value = [Environment]::GetEnvironmentVariable($Name)
+    if ($null -eq $value) {
+        $variable = Get-Variable -Name $Name -Scope Global -ErrorAction SilentlyContinue
+        if ($null -ne $variable) { $value = [string]$variable.Value }
+    }
+    return $value
+}
+
+# Seconds the session in MFA_EXPIRY has left, or $null when there is none.
+function global:__mfa_time_left {
+    $expiry = [Environment]::GetEnvironmentVariable('MFA_EXPIRY')
+    if ($null -eq $expiry -or $expiry -notmatch '^[0-9]{1,15}\z') { return $null }
+    return [long]$expiry - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+}
+
+function global:__mfa_segment([long]$Left) {
+    if ($Left -le 0) { $time = 'expired' }
+    elseif ($Left -lt 60) { $time = '<1m' }
+    elseif ($Left -lt 3600) { $time = '{0}m' -f [math]::Floor($Left / 60) }
+    else { $time = '{0}h{1:00}m' -f [math]::Floor($Left / 3600), ([math]::Floor($Left / 60) % 60) }
+    $format = __mfa_setting 'MFA_PROMPT_FORMAT'
+    if (-not $format) { $format = 'aws:%p %t' }
+    $name = [string][Environment]::GetEnvironmentVariable('MFA_PROFILE')
+    # %p, %t and %% from left to right; what is put in is never scanned again.
+    $evaluator = {
+        param($match)
+        switch -CaseSensitive ($match.Groups[1].Value) {
+            'p' { $name }
+            't' { $time }
+            default { '%' }
+        }
+    }.GetNewClosure()
+    $text = [regex]::Replace($format, '%([pt%])', [System.Text.RegularExpressions.MatchEvaluator]$evaluator)
+    $noColor = __mfa_setting 'NO_COLOR'
+    if (-not $text -or (__mfa_setting 'MFA_PROMPT_COLOR') -eq '0' -or $noColor) { return $text }
+    $esc = [char]27
+    if ($Left -le 0) { return "${esc}[31m${text}${esc}[0m" }
+    if ($Left -lt 600) { return "${esc}[33m${text}${esc}[0m" }
+    return $text
+}
+
+function global:mfa_prompt {
+    $left = __mfa_time_left
+    if ($null -eq $left) { return '' }
+    return __mfa_segment $left
+}
+
+# With MFA_WARN=1: one line on stderr per session (per MFA_EXPIRY) under 10 minutes left.
+function global:__mfa_warn {
+    $expiry = [Environment]::GetEnvironmentVariable('MFA_EXPIRY')
+    if ((__mfa_setting 'MFA_WARN') -ne '1' -or $global:__mfa_warned -eq $expiry) { return }
+    $left = __mfa_time_left
+    if ($null -eq $left -or $left -ge 600) { return }
+    $global:__mfa_warned = $expiry
+    $name = [string][Environment]::GetEnvironmentVariable('MFA_PROFILE')
+    if ($left -ge 60) { $when = 'expires in {0} minutes' -f [math]::Floor($left / 60) }
+    elseif ($left -gt 0) { $when = 'expires in less than a minute' }
+    else { $when = 'has expired' }
+    $quoted = "'" + ($name -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'"
+    [Console]::Error.WriteLine("mfa: the AWS session of profile $name $when; renew it with: mfa use $quoted")
+}
+
+function global:mfa {
+    $rest = @($args | Select-Object -Skip 1)
+    if ($args.Count -gt 0 -and ($args[0] -ceq 'use' -or $args[0] -ceq 'clear')) {
+        if ($args[0] -ceq 'clear') {
+            $command = @('env', '--shell', 'powershell', '--unset')
+        } else {
+            $command = @('env', '--shell', 'powershell')
+            if ($rest.Count -gt 0 -and -not ([string]$rest[0]).StartsWith('-')) { $command += '--profile' }
+        }
+        # Only when the command succeeds is its output run (each statement is one line).
+        $output = & $global:__mfa_bin @command @rest
+        if ($LASTEXITCODE -ne 0) { return }
+        $script = @($output) -join "`n"
+        if ($script) { Invoke-Expression $script }
+        return
+    }
+    & $global:__mfa_bin @args
+}
+
+# The warning runs before the prompt; the prompt you had is kept, and $LASTEXITCODE with it.
+if ($global:__mfa_hooked -ne 1) {
+    $global:__mfa_hooked = 1
+    $global:__mfa_prompt_old = if (Test-Path function:prompt) { $function:prompt } else { $null }
+    function global:prompt {
+        if (Test-Path variable:global:LASTEXITCODE) {
+            $__mfa_code = $global:LASTEXITCODE
+            __mfa_warn
+            $global:LASTEXITCODE = $__mfa_code
+        } else {
+            __mfa_warn
+        }
+        if ($null -ne $global:__mfa_prompt_old) { & $global:__mfa_prompt_old } else { "PS $($executionContext.SessionState.Path.CurrentLocation)> " }
+    }
+}
