@@ -4,8 +4,11 @@
 import {build} from 'esbuild'
 
 await build({
-  entryPoints: ['src/fast.ts'],
-  outfile: 'dist/fast.js',
+  entryPoints: {fast: 'src/fast.ts'},
+  outdir: 'dist',
+  // Each action, and execa, in chunks of their own: a command loads only what it runs.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',
