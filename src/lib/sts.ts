@@ -162,6 +162,9 @@ export function describeStsError(error: unknown, action: string, ctx: CallContex
       hint: 'Check your network (VPN, proxy) and AWS_ENDPOINT_URL_STS or the profile\'s endpoint_url.',
     })
   }
+  if (/Region not accepted|valid hostname component/i.test(message)) {
+    return new MfaError(`"${ctx.region}" is not an AWS region name`, {hint: 'Fix region in the profile, or AWS_REGION, e.g. eu-west-1.'})
+  }
   if (name === 'AccessDenied' && /MultiFactorAuthentication/i.test(message)) {
     return new MfaError('STS refused the MFA code: it is wrong, expired, or was already used', {
       hint: 'A code works only once: wait for the next code from your device (up to 30 s) and try again.',

@@ -78,7 +78,9 @@ const POSIX_SH = new Set(['sh', 'dash', 'ash', 'ksh', 'mksh', 'pdksh', 'oksh', '
  * Processes that run mfa on behalf of a shell: look through them to the shell above. npm, npx and
  * pnpm also start package binaries through `sh -c`; that sh is theirs, not the user's.
  */
-const WRAPPERS = new Set(['node', 'nodejs', 'npm', 'npx', 'pnpm', 'pnpx', 'yarn', 'bun', 'bunx', 'tsx', 'ts-node', 'corepack', 'env', 'sudo', 'doas', 'nohup', 'nice', 'timeout'])
+const WRAPPERS = new Set(['npm', 'npx', 'pnpm', 'pnpx', 'yarn', 'bun', 'bunx', 'tsx', 'ts-node', 'corepack', 'env', 'sudo', 'doas', 'nohup', 'nice', 'timeout'])
+/** node counts as a wrapper only when it runs one of those (npm's own node); any other node program is not a shell's stand-in. */
+const NODE_WRAPPER_SCRIPT = /^(npm|npx|pnpm|pnpx|yarn|corepack|tsx|ts-node)(-cli)?(\.c?js)?$/
 
 /** How many processes up detectShell looks: parent, grandparent, and two more through wrappers. */
 const MAX_DEPTH = 4
@@ -101,6 +103,8 @@ interface ProcessInfo {
   /** comm, then the executable's file name when known. */
   names: string[]
   ppid: number
+  /** The script a node process runs (argv[1]), when known. */
+  script?: string
 }
 
 function readProc(pid: number): ProcessInfo | undefined {
@@ -114,7 +118,11 @@ function readProc(pid: number): ProcessInfo | undefined {
     // stat is "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    return {names, ppid: Number.isInteger(ppid) ? ppid : 0}
+    let script: string | undefined
+    try {
+      script = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1]
+    } catch {}
+    return {names, ppid: Number.isInteger(ppid) ? ppid : 0, script}
   } catch {
     return undefined
   }
@@ -151,8 +159,11 @@ function shellOf(info: ProcessInfo): ShellName | undefined {
 
 function isWrapper(info: ProcessInfo): boolean {
   return info.names.some(name => {
-    const base = (name.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '')
-    return WRAPPERS.has(base.split(' ')[0]) || /^node\d+$/.test(base)
+    const base = (name.split(/[\\/]/).pop() ?? '').toLowerCase().replace(/\.exe$/, '').split(' ')[0]
+    if (WRAPPERS.has(base)) return true
+    if (base !== 'node' && base !== 'nodejs' && !/^node\d+$/.test(base)) return false
+    const script = info.script?.split(/[\\/]/).pop()?.toLowerCase()
+    return script !== undefined && NODE_WRAPPER_SCRIPT.test(script)
   })
 }
 
@@ -165,10 +176,14 @@ export function detectShell(opts: {ppid: number; env: NodeJS.ProcessEnv}): Shell
   let info = processInfo(opts.ppid)
   for (let depth = 0; info && depth < MAX_DEPTH; depth++) {
     const shell = shellOf(info)
-    if (shell && shell !== 'sh') return shell
     const parent = processInfo(info.ppid)
-    // A sh started by npm or node to run a package's binary is theirs: keep looking above it.
-    if (shell && !(parent && isWrapper(parent))) return shell
+    if (shell) {
+      // A sh started by npm to run a package's binary is npm's: keep looking above it.
+      if (shell !== 'sh' || !(parent && isWrapper(parent))) return shell
+    } else if (!isWrapper(info)) {
+      // Some other program runs mfa: its output is not for a shell mfa can see.
+      break
+    }
     info = parent
   }
   const login = opts.env.SHELL

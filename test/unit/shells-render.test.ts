@@ -594,8 +594,16 @@ const linux = process.platform === 'linux'
       }
     })
 
-    test('the parent is node (a wrapper): the shell above it', async () => {
-      const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} -e '${sleeper}'; true`])
+    /** A node program named like npm's own entry point, which runs package binaries for a shell. */
+    function npmLike(body: string): string {
+      const dir = mkdtempSync(join(tmpdir(), 'mfa-npm-'))
+      const file = join(dir, 'npx-cli.js')
+      writeFileSync(file, body)
+      return file
+    }
+
+    test("npm's node (a wrapper): the shell above it", async () => {
+      const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(npmLike(sleeper))}; true`])
       try {
         const node = await childOf(child.pid!)
         expect(detectShell({ppid: node, env: {SHELL: '/bin/fish'}})).toBe('zsh')
@@ -604,9 +612,20 @@ const linux = process.platform === 'linux'
       }
     })
 
-    test('npx style: zsh → node → sh -c → mfa: the sh of the wrapper is skipped', async () => {
+    test('any other node program is no shell: $SHELL decides, not the shell above it', async () => {
+      const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} -e '${sleeper}'; true`])
+      try {
+        const node = await childOf(child.pid!)
+        expect(detectShell({ppid: node, env: {SHELL: '/bin/fish'}})).toBe('fish')
+        expect(detectShell({ppid: node, env: {}})).toBeUndefined()
+      } finally {
+        stop()
+      }
+    })
+
+    test('npx style: zsh → npm\'s node → sh -c → mfa: the sh of the wrapper is skipped', async () => {
       const inner = `require('child_process').spawn('sh', ['-c', 'sleep 20; true'], {stdio: 'ignore'}); ${sleeper}`
-      const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} -e ${JSON.stringify(inner)}; true`])
+      const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(npmLike(inner))}; true`])
       try {
         const node = await childOf(child.pid!)
         const sh = await childOf(node)
