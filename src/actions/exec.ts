@@ -44,7 +44,7 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
     options.reporter.say(`mfa: starting ${file} with the session of profile ${result.resolved.name}; exit it to return`)
   }
 
-  const {execa} = await import('execa')
+  const {execa} = await import('../vendor/execa.js')
   const child = execa(file, args, {
     stdio: 'inherit',
     env,

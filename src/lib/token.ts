@@ -93,7 +93,7 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
 }
 
 async function runMfaProcess(command: string, profile: string): Promise<string> {
-  const {execa} = await import('execa')
+  const {execa} = await import('../vendor/execa.js')
   const result = await execa({shell: true, stdin: 'inherit', stderr: 'inherit', reject: false, timeout: 120_000})`${command}`
   if (result.timedOut) {
     throw new MfaError(`mfa_process of profile "${profile}" did not print a code within 2 minutes`, {hint: 'Run it by hand to see what it waits for.'})
