@@ -5,7 +5,7 @@
 import {createHash} from 'node:crypto'
 import {chmodSync, readdirSync, readFileSync, statSync, unlinkSync} from 'node:fs'
 import {join} from 'node:path'
-import {homeDir} from './aws-files.js'
+import {displayPath, homeDir} from './aws-files.js'
 import {ensurePrivateDir, writeFileAtomic} from './fsutil.js'
 
 export interface StsCredentials {
@@ -75,6 +75,7 @@ export function readCache(file: string): ReadResult {
   } catch {
     return {}
   }
+  tightenFile(file)
   try {
     const data = JSON.parse(raw) as CachedSession
     const c = data?.Credentials
@@ -94,16 +95,26 @@ export function writeCache(file: string, session: CachedSession): void {
   writeFileAtomic(file, JSON.stringify(session, null, 2) + '\n')
 }
 
+/** A session file readable by others is made private, and the user hears of it. */
+function tightenFile(file: string): void {
+  try {
+    const mode = statSync(file).mode & 0o777
+    if (mode & 0o077) {
+      chmodSync(file, mode & 0o600)
+      process.stderr.write(`mfa: the cached session ${displayPath(file)} was readable by others (${mode.toString(8).padStart(4, '0')}); it is now private\n`)
+    }
+  } catch {}
+}
+
 /** The cache directory must be private: a group- or world-readable one is tightened to 0700. */
-export function tightenDir(dir: string): boolean {
+export function tightenDir(dir: string): void {
   try {
     const mode = statSync(dir).mode & 0o777
     if (mode & 0o077) {
       chmodSync(dir, mode & 0o700)
-      return true
+      process.stderr.write(`mfa: the session cache ${displayPath(dir)} was open to others (${mode.toString(8).padStart(4, '0')}); it is now private\n`)
     }
   } catch {}
-  return false
 }
 
 export function removeCache(file: string): boolean {

@@ -61,7 +61,6 @@ export const SOURCE_KEY = 'mfa_source_profile'
  * the config file, so that `aws --profile mfa ...` runs in the same region.
  */
 export async function writeSessionProfile(env: NodeJS.ProcessEnv, name: string, creds: StsCredentials, source?: {profile: string; region?: string}): Promise<void> {
-  if (source?.region) await writeSessionRegion(env, name, source.profile, source.region)
   await editIniFile(env, credentialsPath(env), file => {
     const existing = file.sections.get(name)
     if (!isSessionSection(existing)) {
@@ -73,6 +72,7 @@ export async function writeSessionProfile(env: NodeJS.ProcessEnv, name: string, 
     const same = existing && Object.entries(wanted).every(([k, v]) => existing[k] === v)
     return {content: same ? undefined : setSection(file.doc, name, wanted), result: undefined}
   })
+  if (source?.region) await writeSessionRegion(env, name, source.profile, source.region)
 }
 
 async function writeSessionRegion(env: NodeJS.ProcessEnv, name: string, source: string, region: string): Promise<void> {

@@ -2,7 +2,7 @@
  * Private, atomic file writes: a temporary file beside the target, flushed, then renamed over it,
  * so a reader sees the old file or the new one and never a part. Nothing here widens a mode.
  */
-import {chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {randomBytes} from 'node:crypto'
 import {basename, dirname, join} from 'node:path'
 import {MfaError} from './errors.js'
@@ -13,6 +13,14 @@ export function ensurePrivateDir(path: string): void {
   try {
     mkdirSync(path, {recursive: true, mode: 0o700})
   } catch (error) {
+    // A recursive mkdir reports ENOENT for a read-only file system: ask the first missing level why.
+    let missing = path
+    while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing)
+    try {
+      mkdirSync(missing, {mode: 0o700})
+    } catch (cause) {
+      throw fileError(cause, 'create the directory', path)
+    }
     throw fileError(error, 'create the directory', path)
   }
 }
@@ -33,11 +41,14 @@ function resolveTarget(path: string): string {
 export function writeFileAtomic(path: string, content: string): void {
   const target = resolveTarget(path)
   let mode = 0o600
+  let before: number | undefined
   try {
-    mode = statSync(target).mode & 0o600
+    before = statSync(target).mode & 0o777
+    mode = before & 0o600
   } catch {}
   ensurePrivateDir(dirname(target))
-  const temp = join(dirname(target), `.${basename(target)}.mfa-${process.pid}-${randomBytes(4).toString('hex')}`)
+  const prefix = `.${basename(target)}.mfa-`
+  const temp = join(dirname(target), `${prefix}${process.pid}-${randomBytes(4).toString('hex')}`)
   let fd: number | undefined
   try {
     fd = openSync(temp, 'wx', mode)
@@ -49,6 +60,10 @@ export function writeFileAtomic(path: string, content: string): void {
     fd = undefined
     chmodSync(temp, mode)
     renameSync(temp, target)
+    if (before !== undefined && before & 0o077) {
+      process.stderr.write(`mfa: ${displayPath(target)} was readable by others (${before.toString(8).padStart(4, '0')}); it is now private (${mode.toString(8).padStart(4, '0')})\n`)
+    }
+    removeStrays(dirname(target), prefix)
   } catch (error) {
     if (fd !== undefined) {
       try {
@@ -62,12 +77,37 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
+/** Temporary files of writers that were killed before their rename: the file they meant to replace is intact. */
+function removeStrays(dir: string, prefix: string): void {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length).split('-')[0])
+    if (!Number.isInteger(pid) || pid === process.pid) continue
+    try {
+      process.kill(pid, 0)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') {
+        try {
+          unlinkSync(join(dir, name))
+        } catch {}
+      }
+    }
+  }
+}
+
 /** A user-facing error for a failed file operation; the file was left as it was. */
 export function fileError(error: unknown, action: string, path: string): MfaError {
   const code = (error as NodeJS.ErrnoException)?.code
   const where = displayPath(path)
   const reason: Record<string, string> = {
     ENOSPC: 'no space left on the device',
+    EFBIG: 'the file size limit was reached',
     EDQUOT: 'disk quota exceeded',
     EROFS: 'the file system is read-only',
     EACCES: 'permission denied',
@@ -77,7 +117,12 @@ export function fileError(error: unknown, action: string, path: string): MfaErro
   }
   if (code && reason[code]) {
     return new MfaError(`could not ${action} ${where}: ${reason[code]}; nothing was changed`, {
-      hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some disk space, then try again.' : `Check the permissions of ${where} and its directory.`,
+      hint:
+        code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG'
+          ? 'Free some disk space, then try again.'
+          : code === 'EROFS'
+            ? 'Use a writable HOME, or point AWS_SHARED_CREDENTIALS_FILE and MFA_CACHE_DIR to a writable place.'
+            : `Check the permissions of ${where} and its directory.`,
       cause: error,
     })
   }

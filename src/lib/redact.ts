@@ -4,6 +4,6 @@
  */
 export function redact(text: string): string {
   return text
-    .replace(/(?<![A-Za-z0-9/+=])(?!\/)[A-Za-z0-9/+=]{40,}(?![A-Za-z0-9/+=])/g, '[redacted]')
+    .replace(/(?<![A-Za-z0-9/+])(?!\/)[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0-9/+=])/g, '[redacted]')
     .replace(/((?:token[-_ ]?code|TokenCode)["'=: ]+)\d{6}\b/gi, '$1[redacted]')
 }

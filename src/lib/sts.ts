@@ -55,13 +55,33 @@ async function send<T>(ctx: CallContext, action: string, make: (sts: typeof impo
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), total)
   try {
-    return (await sts.send(make(mod) as never, {abortSignal: abort.signal})) as T
+    const out = (await sts.send(make(mod) as never, {abortSignal: abort.signal})) as T
+    warnSkew(sts.config.systemClockOffset)
+    return out
   } catch (error) {
     throw describeStsError(error, action, ctx, abort.signal.aborted ? total : undefined)
   } finally {
     clearTimeout(timer)
     sts.destroy()
   }
+}
+
+let skewWarned = false
+/**
+ * The SDK measures the clock against STS's Date header and corrects its signatures by itself; a
+ * skew that large still breaks other tools and the prompt's time left, so the user hears of it once.
+ */
+function warnSkew(offsetMs: number | undefined): void {
+  if (skewWarned || offsetMs === undefined || Math.abs(offsetMs) < 120_000) return
+  skewWarned = true
+  process.stderr.write(`mfa: this computer's clock is ${describeSkew(-offsetMs)} AWS's; set it right (e.g. enable NTP: timedatectl set-ntp true)\n`)
+}
+
+/** "5 min ahead of", "90 s behind". */
+export function describeSkew(localMinusServerMs: number): string {
+  const s = Math.round(Math.abs(localMinusServerMs) / 1000)
+  const amount = s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`
+  return `${amount} ${localMinusServerMs > 0 ? 'ahead of' : 'behind'}`
 }
 
 function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date} | undefined, action: string): StsCredentials {
@@ -131,8 +151,15 @@ function masked(accessKeyId: string): string {
   return accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : '…'
 }
 
+/** One line for the user; the SDK's error stays attached as the cause, for MFA_DEBUG. */
 export function describeStsError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
   if (error instanceof MfaError) return error
+  const described = describeSdkError(error, action, ctx, timedOutAfterMs)
+  Object.defineProperty(described, 'cause', {value: error, enumerable: false, configurable: true})
+  return described
+}
+
+function describeSdkError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
   const e = (error ?? {}) as SdkError
   const name = e.name ?? e.Code ?? e.code ?? ''
   const message = (e.message ?? '').trim()
@@ -187,9 +214,9 @@ export function describeStsError(error: unknown, action: string, ctx: CallContex
   }
   if (name === 'RequestExpired' || /signature expired|request has expired|RequestTimeTooSkewed/i.test(message)) {
     const date = e.$response?.headers?.date ?? e.$response?.headers?.Date
-    const skew = date ? Math.round((Date.now() - Date.parse(date)) / 1000) : undefined
-    const by = skew !== undefined && Number.isFinite(skew) ? ` by ${Math.abs(skew)} s (${skew > 0 ? 'ahead' : 'behind'})` : ''
-    return new MfaError(`this computer's clock is off${by}, so STS rejected the request as expired`, {
+    const skew = date ? Date.now() - Date.parse(date) : NaN
+    const by = Number.isFinite(skew) ? ` ${describeSkew(skew)} AWS's` : ' off'
+    return new MfaError(`this computer's clock is${by}, so STS rejected the request as expired`, {
       hint: 'Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.',
     })
   }
