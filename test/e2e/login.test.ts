@@ -208,3 +208,24 @@ test('no lock is left behind after a failed login', async () => {
   await world.mfa(['login', '-t', '000000'])
   expect(existsSync(world.cacheDir) ? readdirSync(world.cacheDir).filter(n => n.endsWith('.lock')) : []).toEqual([])
 })
+
+describe("the endpoint from the profile's own configuration", () => {
+  test('endpoint_url in the profile, with no AWS_ENDPOINT_URL_STS', async () => {
+    writeFileSync(world.configPath, `[default]\nregion = eu-west-1\nmfa_serial = ${DEMO.mfaSerial}\nendpoint_url = ${world.sts.url}\n`)
+    const env = world.env()
+    delete env.AWS_ENDPOINT_URL_STS
+    delete env.AWS_ENDPOINT_URL_IAM
+    const r = await world.mfa(['login', '-t', await world.freshCode()], {env})
+    expect(r.code).toBe(0)
+    expect(gst()).toBe(1)
+  })
+
+  test('a services section with sts.endpoint_url', async () => {
+    writeFileSync(world.configPath, `[default]\nmfa_serial = ${DEMO.mfaSerial}\nservices = local\n\n[services local]\nsts =\n  endpoint_url = ${world.sts.url}\n`)
+    const env = world.env()
+    delete env.AWS_ENDPOINT_URL_STS
+    const r = await world.mfa(['login', '-t', await world.freshCode()], {env})
+    expect(r.code).toBe(0)
+    expect(gst()).toBe(1)
+  })
+})
