@@ -11,7 +11,7 @@ import {readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgv, type FlagSpec} from './lib/argv.js'
-import {reportError} from './lib/cli.js'
+import {reportError, writeOut} from './lib/cli.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -44,7 +44,7 @@ async function fast(argv: string[]): Promise<boolean> {
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     const pkg = readJson<{name: string; version: string}>('package.json')
     if (!pkg) return false
-    process.stdout.write(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
+    writeOut(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`)
     return true
   }
   const [id, ...rest] = argv

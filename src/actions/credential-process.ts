@@ -1,4 +1,4 @@
-import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
+import {writeOut, ensureOptions, type SessionFlagValues} from '../lib/cli.js'
 import {ensureSession} from '../lib/session.js'
 
 /**
@@ -8,7 +8,7 @@ import {ensureSession} from '../lib/session.js'
 export async function credentialProcessAction(flags: SessionFlagValues): Promise<void> {
   const {session} = await ensureSession(ensureOptions(flags))
   const c = session.Credentials
-  process.stdout.write(
+  writeOut(
     JSON.stringify({Version: 1, AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}) + '\n',
   )
 }

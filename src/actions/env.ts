@@ -1,4 +1,4 @@
-import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
+import {writeOut, ensureOptions, type SessionFlagValues} from '../lib/cli.js'
 import {MfaError} from '../lib/errors.js'
 import {sessionChanges, unsetChanges} from '../lib/envvars.js'
 import {ensureSession} from '../lib/session.js'
@@ -21,7 +21,7 @@ export function shellFor(name: string | undefined, env: NodeJS.ProcessEnv = proc
 export async function envAction(flags: EnvFlags): Promise<void> {
   const shell = shellFor(flags.shell)
   if (flags.unset) {
-    process.stdout.write(shell.render(unsetChanges()))
+    writeOut(shell.render(unsetChanges()))
     return
   }
   const options = ensureOptions(flags)
@@ -29,5 +29,5 @@ export async function envAction(flags: EnvFlags): Promise<void> {
   if (result.fresh) {
     options.reporter.say(`mfa: new session for profile ${result.resolved.name} until ${localTime(new Date(result.session.Credentials.Expiration))}`)
   }
-  process.stdout.write(shell.render(sessionChanges(result.session, result.resolved.name, result.resolved.region)))
+  writeOut(shell.render(sessionChanges(result.session, result.resolved.name, result.resolved.region)))
 }

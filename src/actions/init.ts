@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {dirname, join, resolve} from 'node:path'
+import {writeOut} from '../lib/cli.js'
 import {renderInit} from '../shells/index.js'
 import type {ShellName} from '../shells/types.js'
 
@@ -20,5 +21,5 @@ export function binPath(): string {
 
 /** `mfa init SHELL`: the integration script for the rc file, with the binary's path filled in. */
 export function initAction(shell: ShellName): void {
-  process.stdout.write(renderInit(shell, binPath(), shellDir()))
+  writeOut(renderInit(shell, binPath(), shellDir()))
 }

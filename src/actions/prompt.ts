@@ -1,4 +1,4 @@
-import {defaultProfile} from '../lib/cli.js'
+import {writeOut, defaultProfile} from '../lib/cli.js'
 import {loadAwsFiles} from '../lib/aws-files.js'
 import {cacheDir, readCache} from '../lib/cache.js'
 import {resolveProfile} from '../lib/profile.js'
@@ -34,5 +34,5 @@ export async function promptAction(flags: PromptFlags, env: NodeJS.ProcessEnv = 
   if (!Number.isFinite(expiry)) return
   const color = flags.color ?? (Boolean(process.stdout.isTTY) && !env.NO_COLOR)
   const text = renderSegment({profile, expiry, now: Math.floor(Date.now() / 1000), format: flags.format, color})
-  if (text) process.stdout.write(text + '\n')
+  if (text) writeOut(text + '\n')
 }

@@ -1,4 +1,4 @@
-import {defaultProfile} from '../lib/cli.js'
+import {writeOut, defaultProfile} from '../lib/cli.js'
 import {loadAwsFiles} from '../lib/aws-files.js'
 import {cacheDir, readCache} from '../lib/cache.js'
 import {resolveProfile, sessionProfileName} from '../lib/profile.js'
@@ -64,7 +64,7 @@ export async function statusAction(flags: StatusFlags, env: NodeJS.ProcessEnv = 
       }
     }
   }
-  process.stdout.write((flags.json ? JSON.stringify(report, null, 2) : human(report)) + '\n')
+  writeOut((flags.json ? JSON.stringify(report, null, 2) : human(report)) + '\n')
   return report.state === 'valid' ? 0 : 1
 }
 

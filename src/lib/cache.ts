@@ -2,7 +2,6 @@
  * The private session cache: one JSON file per session, as STS issued it, in a 0700 directory
  * (~/.aws/mfa, or MFA_CACHE_DIR). Locks and the record of used codes live there too.
  */
-import {createHash} from 'node:crypto'
 import {chmodSync, readdirSync, readFileSync, statSync, unlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {displayPath, homeDir} from './aws-files.js'
@@ -40,8 +39,20 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.MFA_CACHE_DIR || join(homeDir(env), '.aws', 'mfa')
 }
 
+/**
+ * A short, stable name for a key (FNV-1a, 64 bits as two 32-bit lanes). It names files, it guards
+ * nothing: node:crypto would cost every start of `mfa env` a few milliseconds to load.
+ */
 export function hashKey(...parts: string[]): string {
-  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16)
+  const text = parts.join('\0')
+  let a = 0x811c9dc5
+  let b = 0xcbf29ce4
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193) >>> 0
+    b = Math.imul(b ^ c ^ (a >>> 7), 0x01000193) >>> 0
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0')
 }
 
 /** A file name that stays readable for people and safe for any profile name. */

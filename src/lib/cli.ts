@@ -3,6 +3,7 @@
  * session options from flags, notices on stderr, and the error policy: one line and an optional
  * hint on stderr, a non-zero exit, no stack trace unless MFA_DEBUG asks, no secret.
  */
+import {writeSync} from 'node:fs'
 import {MfaError, EXIT} from './errors.js'
 import {parseDuration} from './duration.js'
 import {redact} from './redact.js'
@@ -49,6 +50,25 @@ export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv =
     force: flags.force,
     env,
     reporter: stderrReporter(),
+  }
+}
+
+/**
+ * Writes what the caller consumes to stdout (fd 1) directly: process.stdout would load Node's
+ * stream machinery, a few milliseconds on every `mfa env`. Retries when a pipe is full.
+ */
+export function writeOut(text: string): void {
+  const bytes = Buffer.from(text, 'utf8')
+  let off = 0
+  while (off < bytes.length) {
+    try {
+      off += writeSync(1, bytes, off, bytes.length - off)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'EAGAIN') continue
+      if (code === 'EPIPE') return
+      throw error
+    }
   }
 }
 

@@ -3,7 +3,6 @@
  * so a reader sees the old file or the new one and never a part. Nothing here widens a mode.
  */
 import {chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
-import {randomBytes} from 'node:crypto'
 import {basename, dirname, join} from 'node:path'
 import {MfaError} from './errors.js'
 import {displayPath} from './aws-files.js'
@@ -48,7 +47,7 @@ export function writeFileAtomic(path: string, content: string): void {
   } catch {}
   ensurePrivateDir(dirname(target))
   const prefix = `.${basename(target)}.mfa-`
-  const temp = join(dirname(target), `${prefix}${process.pid}-${randomBytes(4).toString('hex')}`)
+  const temp = join(dirname(target), `${prefix}${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`)
   let fd: number | undefined
   try {
     fd = openSync(temp, 'wx', mode)

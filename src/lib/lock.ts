@@ -5,7 +5,6 @@
  * two waiters can never both break it and a fresh lock is never removed.
  */
 import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
-import {randomBytes} from 'node:crypto'
 import {hostname} from 'node:os'
 import {dirname} from 'node:path'
 import {MfaError} from './errors.js'
@@ -92,7 +91,7 @@ function isStale(path: string, found: {raw: string; info?: LockInfo}, now: numbe
 /** Removes a stale lock file, under a breaker lock, if it still holds what was judged stale. */
 function breakStale(path: string, judged: string): void {
   const breaker = `${path}.break`
-  const me: LockInfo = {pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex'), at: Date.now()}
+  const me: LockInfo = {pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), at: Date.now()}
   if (!tryCreate(breaker, me)) {
     const other = readInfo(breaker)
     // A breaker holds its lock for microseconds; one left behind by a killed process is removed.
@@ -128,7 +127,7 @@ export interface Lock {
 }
 
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<Lock> {
-  const info: LockInfo = {pid: process.pid, host: hostname(), token: randomBytes(8).toString('hex'), at: Date.now()}
+  const info: LockInfo = {pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), at: Date.now()}
   const started = Date.now()
   const timeout = options.timeoutMs ?? 10 * 60_000
   let told = false

@@ -2,7 +2,6 @@
  * The shells mfa speaks: one module each (./bash.ts, ./zsh.ts, ./sh.ts, ./fish.ts,
  * ./powershell.ts, ./json.ts). Adding a shell is adding a file and a line in SHELLS.
  */
-import {execFileSync} from 'node:child_process'
 import {readFileSync, readlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {MfaError} from '../lib/errors.js'
@@ -130,7 +129,13 @@ function readProc(pid: number): ProcessInfo | undefined {
 
 function readPs(pid: number): ProcessInfo | undefined {
   try {
-    const out = execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], {
+    // Loaded only here (not on Linux): node:child_process costs every start a few milliseconds.
+    // Node before 20.16 lacks getBuiltinModule: there, $SHELL decides.
+    const childProcess = (process as {getBuiltinModule?: (id: string) => unknown}).getBuiltinModule?.('node:child_process') as
+      | typeof import('node:child_process')
+      | undefined
+    if (!childProcess) return undefined
+    const out = childProcess.execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 2000,

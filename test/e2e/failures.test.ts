@@ -136,7 +136,7 @@ describeWith(['unshare', 'strace'], 'file system faults', () => {
     expect(world.read(world.credentialsPath)).toBe(before)
     // What it was writing is there, whole, under its temporary name; the real file was never touched.
     const strays = readdirSync(join(world.home, '.aws')).filter(n => n.includes('.mfa-'))
-    expect(strays).toEqual([expect.stringMatching(/^\.credentials\.mfa-\d+-[0-9a-f]+$/)])
+    expect(strays).toEqual([expect.stringMatching(/^\.credentials\.mfa-\d+-[0-9a-z]+$/)])
     expect(readSections(parseIni(world.read(join(world.home, '.aws', strays[0])), 'tmp')).get('mfa')?.aws_session_token).toBeTruthy()
     // The session was cached before the kill: the next run needs no code, breaks the stale lock, and cleans up.
     const next = await world.mfa(['login'])
