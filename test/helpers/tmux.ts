@@ -34,7 +34,9 @@ export async function terminal(argv: string[], env: NodeJS.ProcessEnv, options: 
     .join(' ')
   const script = `cd ${shq(options.cwd ?? process.cwd())} && env -i ${assignments} ${argv.map(shq).join(' ')}; echo $? > ${shq(status)}; sleep 600`
   const tmux = (...args: string[]) => run('tmux', ['-S', socket, '-f', '/dev/null', ...args], {env: {PATH: process.env.PATH, TERM: 'xterm-256color', HOME: dir}})
-  const started = await tmux('new-session', '-d', '-x', '160', '-y', '40', 'sh', '-c', script)
+  // bash, not sh: after a Ctrl-C that the command handled (it did not die of SIGINT), bash goes on
+  // to record the exit code; dash would exit on the spot.
+  const started = await tmux('new-session', '-d', '-x', '160', '-y', '40', 'bash', '--norc', '--noprofile', '-c', script)
   if (started.code !== 0) throw new Error(`tmux failed: ${started.stderr}`)
   const t: Terminal = {
     async screen() {
