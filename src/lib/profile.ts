@@ -37,6 +37,8 @@ export interface ResolvedProfile {
   mfaProcess?: string
   /** endpoint_url for STS from the profile (services section or endpoint_url), if any. */
   stsEndpoint?: string
+  /** The same for IAM (`mfa devices`). */
+  iamEndpoint?: string
 }
 
 /** The credentials-file profile that holds a profile's session: `mfa` for default, `<name>-mfa` otherwise. */
@@ -68,19 +70,21 @@ function durationSetting(settings: IniSection, profile: string): number | undefi
   return raw === undefined || raw === '' ? undefined : parseDuration(raw, `duration_seconds of profile "${profile}"`)
 }
 
-function stsEndpointOf(files: AwsFiles, settings: IniSection, env: NodeJS.ProcessEnv): string | undefined {
+function endpointOf(files: AwsFiles, settings: IniSection, env: NodeJS.ProcessEnv, service: 'sts' | 'iam'): string | undefined {
   // The SDKs read endpoint_url only from the AWS_PROFILE profile; mfa reads the one of the profile in use.
   const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? settings.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true'
   if (ignore) return undefined
   if (settings.services) {
     const services = files.config.sections.get(`services ${settings.services}`)
-    if (services?.['sts.endpoint_url']) return services['sts.endpoint_url']
+    if (services?.[`${service}.endpoint_url`]) return services[`${service}.endpoint_url`]
   }
   return settings.endpoint_url || undefined
 }
 
 export interface ResolveOptions {
   serialNumber?: string
+  /** false: a profile without an MFA device resolves too, with mfaSerial '' (`mfa devices` finds one). */
+  requireSerial?: boolean
   env?: NodeJS.ProcessEnv
 }
 
@@ -152,12 +156,15 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
   const serialSource = options.serialNumber
     ? {value: options.serialNumber, from: '--serial-number'}
     : chain.map(c => ({value: c.settings.mfa_serial, from: `mfa_serial of profile "${c.name}"`})).find(c => c.value)
-  if (!serialSource?.value) {
+  if (!serialSource?.value && options.requireSerial === false) {
+    // Nothing to check: the caller looks for the device.
+  } else if (!serialSource?.value) {
     throw new MfaError(`profile "${name}" has no MFA device (mfa_serial)`, {
       hint: `Run \`mfa devices --save${name === 'default' ? '' : ` --profile ${quoteForHint([name])}`}\`, or add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${configSectionName(name)}] in ${displayPath(files.config.path, env)}.`,
     })
   }
-  const mfaSerial = checkSerial(serialSource.value, serialSource.from)
+  // Without requireSerial the caller is looking for the device: a wrong serial is what it will replace.
+  const mfaSerial = options.requireSerial === false ? (serialSource?.value?.trim() ?? '') : checkSerial(serialSource!.value!, serialSource!.from)
   const mfaProcess = chain.map(c => c.settings.mfa_process).find(Boolean)
 
   const roles: RoleStep[] = chain
@@ -194,6 +201,7 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
     roles,
     mfaSerial,
     mfaProcess,
-    stsEndpoint: stsEndpointOf(files, requested, env) ?? stsEndpointOf(files, rs, env),
+    stsEndpoint: endpointOf(files, requested, env, 'sts') ?? endpointOf(files, rs, env, 'sts'),
+    iamEndpoint: endpointOf(files, requested, env, 'iam') ?? endpointOf(files, rs, env, 'iam'),
   }
 }

@@ -1,16 +1,17 @@
 /**
- * The calls to STS, through the AWS SDK, loaded only on the paths that call STS. Endpoint, region
+ * The calls to STS (and IAM), through the AWS SDK, loaded only on the paths that call them. Endpoint, region
  * and retries come from the SDK's own configuration; every call is bounded in time; every SDK error
  * becomes one line that says what to do, with no secret in it.
  */
-import type {STSClient} from '@aws-sdk/client-sts'
 import {MfaError} from './errors.js'
 import type {CachedSession, StsCredentials} from './cache.js'
 import {rfc3339} from './time.js'
 
 export interface CallContext {
   region: string
-  /** endpoint_url from the profile; the SDK reads AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL itself. */
+  /** STS (default) or IAM: which service is called, for the endpoint and the messages. */
+  service?: 'STS' | 'IAM'
+  /** endpoint_url from the profile; the SDK reads AWS_ENDPOINT_URL_STS / _IAM / AWS_ENDPOINT_URL itself. */
   endpoint?: string
   credentials: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}
   /** For messages: which profile's credentials sign the call. */
@@ -24,15 +25,21 @@ export function callTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 20) * 1000
 }
 
-async function client(ctx: CallContext): Promise<STSClient> {
-  const env = ctx.env ?? process.env
+/** What mfa needs of an SDK client: STSClient and IAMClient both fit. */
+interface SdkClient {
+  send(command: unknown, options: {abortSignal: AbortSignal}): Promise<unknown>
+  destroy(): void
+  config: {systemClockOffset?: number}
+}
+type ClientClass = new (config: object) => SdkClient
+
+function makeClient(Client: ClientClass, ctx: CallContext): SdkClient {
   // The SDK warns on stderr that Node 20 support ends; that is for us, not for the user.
   const previous = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   try {
-    const {STSClient} = await import('@aws-sdk/client-sts')
-    const total = callTimeoutMs(env)
-    return new STSClient({
+    const total = callTimeoutMs(ctx.env)
+    return new Client({
       region: ctx.region,
       credentials: ctx.credentials,
       ...(ctx.endpoint ? {endpoint: ctx.endpoint} : {}),
@@ -48,22 +55,36 @@ async function client(ctx: CallContext): Promise<STSClient> {
   }
 }
 
-async function send<T>(ctx: CallContext, action: string, make: (sts: typeof import('@aws-sdk/client-sts')) => unknown): Promise<T> {
-  const sts = await client(ctx)
-  const mod = await import('@aws-sdk/client-sts')
+/**
+ * One call through an SDK client: bounded by MFA_TIMEOUT (retries included), the clock skew
+ * reported, every error made into one line. The SDK module loads here, on the paths that call AWS.
+ */
+export async function callAws<M, T>(
+  load: () => Promise<M>,
+  clientClass: (module: M) => unknown,
+  ctx: CallContext,
+  action: string,
+  command: (module: M) => unknown,
+): Promise<T> {
+  const mod = await load()
+  const client = makeClient(clientClass(mod) as ClientClass, ctx)
   const total = callTimeoutMs(ctx.env)
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), total)
   try {
-    const out = (await sts.send(make(mod) as never, {abortSignal: abort.signal})) as T
-    warnSkew(sts.config.systemClockOffset)
+    const out = (await client.send(command(mod), {abortSignal: abort.signal})) as T
+    warnSkew(client.config.systemClockOffset)
     return out
   } catch (error) {
     throw describeStsError(error, action, ctx, abort.signal.aborted ? total : undefined)
   } finally {
     clearTimeout(timer)
-    sts.destroy()
+    client.destroy()
   }
+}
+
+function send<T>(ctx: CallContext, action: string, make: (sts: typeof import('@aws-sdk/client-sts')) => unknown): Promise<T> {
+  return callAws(() => import('@aws-sdk/client-sts'), m => m.STSClient, ctx, action, make)
 }
 
 let skewWarned = false
@@ -144,7 +165,8 @@ interface SdkError {
 /** The endpoint a failed call went to, for messages (never carries credentials). */
 function endpointLabel(ctx: CallContext): string {
   const env = ctx.env ?? process.env
-  return ctx.endpoint || env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL || `sts.${ctx.region}.amazonaws.com`
+  const iam = ctx.service === 'IAM'
+  return ctx.endpoint || (iam ? env.AWS_ENDPOINT_URL_IAM : env.AWS_ENDPOINT_URL_STS) || env.AWS_ENDPOINT_URL || (iam ? 'iam.amazonaws.com' : `sts.${ctx.region}.amazonaws.com`)
 }
 
 function masked(accessKeyId: string): string {
@@ -166,13 +188,15 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode
   const attempts = e.$metadata?.attempts
   const endpoint = endpointLabel(ctx)
+  const svc = ctx.service ?? 'STS'
+  const envVar = `AWS_ENDPOINT_URL_${svc}`
   const afterRetries = attempts && attempts > 1 ? ` after ${attempts} attempts` : ''
   const network = (e as {code?: string}).code ?? ((e.cause as {code?: string} | undefined)?.code)
 
   if (timedOutAfterMs !== undefined || name === 'AbortError' || name === 'TimeoutError' || network === 'ETIMEDOUT' || /timed? ?out/i.test(message)) {
     const seconds = timedOutAfterMs === undefined ? '' : ` within ${Math.round(timedOutAfterMs / 1000)} s`
-    return new MfaError(`STS at ${endpoint} did not answer ${action}${seconds}`, {
-      hint: 'Check your network (VPN, proxy) and AWS_ENDPOINT_URL_STS; MFA_TIMEOUT sets the limit in seconds.',
+    return new MfaError(`${svc} at ${endpoint} did not answer ${action}${seconds}`, {
+      hint: `Check your network (VPN, proxy) and ${envVar}; MFA_TIMEOUT sets the limit in seconds.`,
       exitCode: 1,
     })
   }
@@ -185,8 +209,8 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
       EHOSTUNREACH: 'host unreachable',
       ENETUNREACH: 'network unreachable',
     }
-    return new MfaError(`cannot reach STS at ${endpoint}: ${why[network]}`, {
-      hint: 'Check your network (VPN, proxy) and AWS_ENDPOINT_URL_STS or the profile\'s endpoint_url.',
+    return new MfaError(`cannot reach ${svc} at ${endpoint}: ${why[network]}`, {
+      hint: `Check your network (VPN, proxy) and ${envVar} or the profile's endpoint_url.`,
     })
   }
   if (/Region not accepted|valid hostname component/i.test(message)) {
@@ -198,12 +222,12 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
     })
   }
   if (name === 'InvalidClientTokenId' && !ctx.credentials.sessionToken) {
-    return new MfaError(`STS does not know the access key ${masked(ctx.credentials.accessKeyId)} of profile "${ctx.profile}" (deleted, deactivated or mistyped)`, {
+    return new MfaError(`${svc} does not know the access key ${masked(ctx.credentials.accessKeyId)} of profile "${ctx.profile}" (deleted, deactivated or mistyped)`, {
       hint: `Check aws_access_key_id in [${ctx.profile}] of your credentials file, or create a new key in IAM.`,
     })
   }
   if (name === 'SignatureDoesNotMatch' && !/expired/i.test(message)) {
-    return new MfaError(`STS rejected the signature: the secret key of profile "${ctx.profile}" does not match its access key ${masked(ctx.credentials.accessKeyId)}`, {
+    return new MfaError(`${svc} rejected the signature: the secret key of profile "${ctx.profile}" does not match its access key ${masked(ctx.credentials.accessKeyId)}`, {
       hint: `Check aws_secret_access_key in [${ctx.profile}] of your credentials file.`,
     })
   }
@@ -216,33 +240,33 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
     const date = e.$response?.headers?.date ?? e.$response?.headers?.Date
     const skew = date ? Date.now() - Date.parse(date) : NaN
     const by = Number.isFinite(skew) ? ` ${describeSkew(skew)} AWS's` : ' off'
-    return new MfaError(`this computer's clock is${by}, so STS rejected the request as expired`, {
+    return new MfaError(`this computer's clock is${by}, so ${svc} rejected the request as expired`, {
       hint: 'Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.',
     })
   }
   if (name === 'Throttling' || name === 'ThrottlingException' || name === 'TooManyRequestsException' || status === 429) {
-    return new MfaError(`STS is throttling requests${afterRetries}`, {hint: 'Wait a minute and try again.'})
+    return new MfaError(`${svc} is throttling requests${afterRetries}`, {hint: 'Wait a minute and try again.'})
   }
   if ((status !== undefined && status >= 500) || e.$fault === 'server') {
-    return new MfaError(`STS failed with HTTP ${status ?? '5xx'}${name && name !== 'Error' && name !== 'UnknownError' ? ` (${name})` : ''}${afterRetries}`, {
-      hint: 'STS or a proxy in between has a problem; try again in a minute.',
+    return new MfaError(`${svc} failed with HTTP ${status ?? '5xx'}${name && name !== 'Error' && name !== 'UnknownError' ? ` (${name})` : ''}${afterRetries}`, {
+      hint: `${svc} or a proxy in between has a problem; try again in a minute.`,
     })
   }
   if (name === 'AccessDenied') {
-    return new MfaError(`STS denied ${action}: ${firstLine(message)}`, {
+    return new MfaError(`${svc} denied ${action}: ${firstLine(message)}`, {
       hint: action === 'AssumeRole' ? 'Check the role ARN, external_id, and that the role trusts your user with MFA.' : undefined,
     })
   }
   if (name === 'ValidationError') {
-    return new MfaError(`STS rejected ${action}: ${firstLine(message)}`)
+    return new MfaError(`${svc} rejected ${action}: ${firstLine(message)}`)
   }
   // Deserialization failures: the endpoint answered, but not as STS does (a captive portal, a proxy page).
   if (/deserializ|Unexpected token|Expected closing|non-whitespace|char '|not valid XML|Invalid character|must start with/i.test(message) || e.$response || (status !== undefined && status < 300)) {
-    return new MfaError(`the endpoint ${endpoint} answered ${action} with something that is not STS${status ? ` (HTTP ${status})` : ''}`, {
-      hint: 'A captive portal, proxy or wrong AWS_ENDPOINT_URL_STS? Sign in to the network or fix the endpoint, then try again.',
+    return new MfaError(`the endpoint ${endpoint} answered ${action} with something that is not ${svc}${status ? ` (HTTP ${status})` : ''}`, {
+      hint: `A captive portal, proxy or wrong ${envVar}? Sign in to the network or fix the endpoint, then try again.`,
     })
   }
-  return new MfaError(`STS ${action} failed: ${firstLine(message) || name || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`)
+  return new MfaError(`${svc} ${action} failed: ${firstLine(message) || name || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`)
 }
 
 function firstLine(text: string): string {

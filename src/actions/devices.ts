@@ -1,0 +1,118 @@
+import {configSectionName, configPath, displayPath, loadAwsFiles} from '../lib/aws-files.js'
+import {defaultProfile, stderrReporter, writeOut} from '../lib/cli.js'
+import {editIniFile} from '../lib/credentials-file.js'
+import {MfaError, EXIT} from '../lib/errors.js'
+import {setSection} from '../lib/ini.js'
+import {resolveProfile, type ResolvedProfile} from '../lib/profile.js'
+import {callAws, getCallerIdentity, type CallContext} from '../lib/sts.js'
+
+export interface Device {
+  serialNumber: string
+  userName?: string
+  /** RFC 3339, when IAM said. */
+  enableDate?: string
+  /** True when IAM could not be asked and the serial was derived from the user's ARN. */
+  guessed?: boolean
+}
+
+export interface DevicesFlags {
+  profile?: string
+  save?: boolean
+  json?: boolean
+}
+
+/** IAM is global per partition; the partition shows in the profile's region. */
+function iamRegion(resolved: ResolvedProfile): string {
+  const region = resolved.region ?? ''
+  if (region.startsWith('cn-')) return 'cn-north-1'
+  if (region.startsWith('us-gov-')) return 'us-gov-west-1'
+  return 'us-east-1'
+}
+
+/** arn:aws:iam::123456789012:user/team/alice → arn:aws:iam::123456789012:mfa/alice (AWS's default name for a virtual device). */
+export function guessSerial(userArn: string): string | undefined {
+  const m = /^arn:([^:]+):iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/.exec(userArn)
+  return m ? `arn:${m[1]}:iam::${m[2]}:mfa/${m[3]}` : undefined
+}
+
+async function listDevices(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): Promise<Device[]> {
+  const ctx: CallContext = {
+    service: 'IAM',
+    region: iamRegion(resolved),
+    endpoint: resolved.iamEndpoint,
+    credentials: {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
+    profile: resolved.keys.name,
+    env,
+  }
+  const out = await callAws<typeof import('@aws-sdk/client-iam'), {MFADevices?: Array<{SerialNumber?: string; UserName?: string; EnableDate?: Date}>}>(
+    () => import('@aws-sdk/client-iam'),
+    m => m.IAMClient,
+    ctx,
+    'ListMFADevices',
+    m => new m.ListMFADevicesCommand({}),
+  )
+  return (out.MFADevices ?? [])
+    .filter(d => d.SerialNumber)
+    .map(d => ({serialNumber: d.SerialNumber!, userName: d.UserName, enableDate: d.EnableDate?.toISOString().replace(/\.\d{3}Z$/, 'Z')}))
+}
+
+/** Without IAM permission: the ARN derived from the caller's identity, said to be a guess. */
+async function guessDevice(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<Device[]> {
+  const {stsRegion} = await import('../lib/session.js')
+  const id = await getCallerIdentity({
+    region: stsRegion(resolved, env),
+    endpoint: resolved.stsEndpoint,
+    credentials: {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
+    profile: resolved.keys.name,
+    env,
+  })
+  const serial = guessSerial(id.Arn)
+  if (!serial) throw new MfaError(`cannot list MFA devices, and ${id.Arn} is not an IAM user to guess one from`, {hint: 'Find the device ARN in the IAM console and run `mfa devices --save ARN`.'})
+  say(`mfa: no permission to list MFA devices (iam:ListMFADevices); guessing from your user ARN ${id.Arn} — check it in the IAM console`)
+  return [{serialNumber: serial, userName: id.Arn.split('/').pop(), guessed: true}]
+}
+
+/** `mfa devices`: the user's MFA devices, and with --save the chosen one as mfa_serial in ~/.aws/config. */
+export async function devicesAction(flags: DevicesFlags, chosen: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const {say} = stderrReporter()
+  const name = flags.profile ?? defaultProfile(env)
+  const resolved = resolveProfile(loadAwsFiles(env), name, {env, requireSerial: false})
+  let devices: Device[]
+  try {
+    devices = await listDevices(resolved, env)
+  } catch (error) {
+    if (!(error instanceof MfaError) || !/^IAM denied ListMFADevices/.test(error.message)) throw error
+    devices = await guessDevice(resolved, env, say)
+  }
+
+  if (flags.json) writeOut(JSON.stringify(devices, null, 2) + '\n')
+  else if (devices.length === 0) say(`mfa: the user of profile "${resolved.keys.name}" has no MFA device; add a virtual one in the IAM console (Security credentials)`)
+  else writeOut(devices.map(d => `${d.serialNumber}${d.enableDate ? `  enabled ${d.enableDate.slice(0, 10)}` : ''}${d.guessed ? '  (a guess)' : ''}${d.serialNumber === resolved.mfaSerial ? '  (in use)' : ''}`).join('\n') + '\n')
+
+  if (!flags.save && chosen === undefined) return devices.length ? 0 : 1
+  let serial = chosen
+  if (serial === undefined) {
+    if (devices.length === 0) throw new MfaError('there is no MFA device to save')
+    if (devices.length > 1) {
+      throw new MfaError(`profile "${resolved.keys.name}" has ${devices.length} MFA devices: say which one to save`, {
+        hint: `mfa devices --save ${devices[0].serialNumber}`,
+        exitCode: EXIT.usage,
+      })
+    }
+    serial = devices[0].serialNumber
+  } else if (devices.length && !devices.some(d => d.serialNumber === serial) && !devices.every(d => d.guessed)) {
+    throw new MfaError(`${serial} is not one of the MFA devices of profile "${resolved.keys.name}"`, {hint: `Choose one of: ${devices.map(d => d.serialNumber).join(', ')}`, exitCode: EXIT.usage})
+  }
+  const section = configSectionName(name)
+  const previous = await editIniFile(env, configPath(env), file => {
+    const before = file.sections.get(section)?.mfa_serial
+    return {content: before === serial ? undefined : setSection(file.doc, section, {mfa_serial: serial!}), result: before}
+  })
+  const where = `[${section}] in ${displayPath(configPath(env), env)}`
+  say(
+    previous === serial
+      ? `mfa: ${where} already has mfa_serial = ${serial}`
+      : `mfa: saved mfa_serial = ${serial} to ${where}${previous ? ` (it was ${previous})` : ''}${devices.find(d => d.serialNumber === serial)?.guessed ? '; it is a guess: check it in the IAM console' : ''}`,
+  )
+  return 0
+}
