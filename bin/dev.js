@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs the CLI from the compiled dist/ without the manifest cache, for development: `npm run build` first.
-import {execute} from '@oclif/core'
+'use strict'
+// Runs the CLI through oclif only (no fast path), in oclif's development mode: `npm run build` first.
+const path = require('node:path')
 
-await execute({development: true, dir: import.meta.url})
+require('@oclif/core').execute({development: true, dir: path.join(__dirname, '..')})

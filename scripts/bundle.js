@@ -1,35 +1,43 @@
-// Bundles the fast path (src/fast.ts and what it imports) into dist/fast.js, one file: loading one
-// module instead of dozens is most of what keeps `mfa env` near `node -e 0` (measured: splitting it
-// into per-command chunks was slower, ~18 ms on `mfa env`). execa goes into a bundle of its own,
-// dist/vendor/execa.js, loaded only by `mfa exec` and mfa_process (bundled, it loads in ~40 ms instead
-// of ~150 ms for its ~100 separate modules). oclif and the AWS SDK stay outside: they load only on
-// the paths that need them.
+// Bundles the fast path for bin/run.js, and measures what each choice bought (npm run bench):
+// - dist/fast.cjs: src/fast.ts and everything the hot commands import, one CommonJS file. One file
+//   instead of dozens of modules, and CommonJS instead of ES modules: Node's ES module loader and
+//   its `import ... from 'node:fs'` (which loads Node's whole stream machinery) stay out of the start.
+// - dist/vendor/execa.cjs: execa, minified, on its own: only `mfa exec` and mfa_process load it
+//   (bundled it loads in a fraction of the time of its ~100 separate modules).
+// - dist/vendor/execa.cjs.cache: V8's code cache for execa, so that `mfa exec` does not compile it on
+//   every start (measured: ~20 ms less). dist/fast.cjs gets none: its cache held little more than
+//   the top level (V8 compiles functions lazily), and it measured no faster than require().
+// oclif and the AWS SDK stay outside: they load only on the paths that need them.
 import {build} from 'esbuild'
+import {createRequire} from 'node:module'
 
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'esm',
+  format: 'cjs',
   outdir: 'dist',
+  outExtension: {'.js': '.cjs'},
   legalComments: 'none',
   logLevel: 'warning',
+  // No import() left behind: code compiled from a code cache (vm.Script) could not run it.
+  supported: {'dynamic-import': false},
 }
 
-// Minified: ~14 ms less to parse on every `mfa exec`. execa's dependencies are CommonJS: the
-// bundle gets a require() (the fast path does not need one, and node:module costs its start).
+await build({...common, entryPoints: {'vendor/execa': 'src/vendor/execa.ts'}, minify: true})
+
 await build({
   ...common,
-  entryPoints: {'vendor/execa': 'src/vendor/execa.ts'},
-  minify: true,
-  banner: {js: "import {createRequire as __mfaRequire} from 'node:module'; const require = __mfaRequire(import.meta.url);"},
+  entryPoints: {fast: 'src/fast.ts'},
+  // execa comes from dist/vendor/execa.cjs on this path (src/vendor/load.ts).
+  external: ['@oclif/core', '@aws-sdk/*', '@smithy/*', 'execa'],
+  define: {'import.meta.url': '__mfaUrl'},
+  banner: {js: "const __mfaUrl = require('node:url').pathToFileURL(__filename).href;"},
 })
 
-// src/ imports '../vendor/execa.js' (right for tsc's dist/actions/*.js); from dist/fast.js it is './vendor/execa.js'.
-const vendor = {
-  name: 'vendor',
-  setup(b) {
-    b.onResolve({filter: /\/vendor\/execa\.js$/}, () => ({path: './vendor/execa.js', external: true}))
-  },
-}
-await build({...common, entryPoints: {fast: 'src/fast.ts'}, plugins: [vendor], external: ['@oclif/core', '@aws-sdk/*', '@smithy/*']})
+// The cache is made after execa has run a command the way `mfa exec` runs one, so that the
+// functions that takes are compiled into it too, not only the module's top level.
+const {load, saveCache} = createRequire(import.meta.url)('../bin/run.js')
+const vendor = new URL('../dist/vendor/execa.cjs', import.meta.url).pathname
+await load(vendor, true).execa(process.execPath, ['-e', '0'], {stdio: 'inherit', reject: false, extendEnv: false, env: {}})
+saveCache(vendor)

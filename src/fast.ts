@@ -12,6 +12,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {parseArgv, type FlagSpec} from './lib/argv.js'
 import {reportError, writeOut} from './lib/cli.js'
+import {useVendorLoader} from './vendor/load.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -80,8 +81,13 @@ async function fast(argv: string[]): Promise<boolean> {
   return true
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** bin/run.js's loader for the prebuilt bundles in dist/ (V8's code cache, when it fits this Node). */
+export type BundleLoader = (file: string) => unknown
+
+export async function main(argv: string[], load?: BundleLoader): Promise<void> {
+  if (load) useVendorLoader(name => load(join(root, 'dist', 'vendor', `${name}.cjs`)) as never)
   if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) return
   const {execute} = await import('@oclif/core')
-  await execute({dir: join(root, 'bin', 'run.js')})
+  // The package's root, not bin/run.js: bin/package.json (which makes bin/ CommonJS) is not the package.
+  await execute({dir: root})
 }

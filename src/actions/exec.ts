@@ -4,6 +4,7 @@ import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
 import {MfaError} from '../lib/errors.js'
 import {applyChanges, sessionChanges} from '../lib/envvars.js'
 import {ensureSession} from '../lib/session.js'
+import {loadExeca} from '../vendor/load.js'
 
 /** Signals mfa passes on to the command. */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const
@@ -44,7 +45,7 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
     options.reporter.say(`mfa: starting ${file} with the session of profile ${result.resolved.name}; exit it to return`)
   }
 
-  const {execa} = await import('../vendor/execa.js')
+  const execa = await loadExeca()
   const child = execa(file, args, {
     stdio: 'inherit',
     env,

@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {MfaError, EXIT} from './errors.js'
 import {writeFileAtomic} from './fsutil.js'
 import {hashKey} from './cache.js'
+import {loadExeca} from '../vendor/load.js'
 
 export const CODE = /^\d{6}$/
 
@@ -93,7 +94,7 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
 }
 
 async function runMfaProcess(command: string, profile: string): Promise<string> {
-  const {execa} = await import('../vendor/execa.js')
+  const execa = await loadExeca()
   const result = await execa({shell: true, stdin: 'inherit', stderr: 'inherit', reject: false, timeout: 120_000})`${command}`
   if (result.timedOut) {
     throw new MfaError(`mfa_process of profile "${profile}" did not print a code within 2 minutes`, {hint: 'Run it by hand to see what it waits for.'})
