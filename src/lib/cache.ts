@@ -106,27 +106,22 @@ export function writeCache(file: string, session: CachedSession): void {
   writeFileAtomic(file, JSON.stringify(session, null, 2) + '\n')
 }
 
-/** A session file readable by others is made private, and the user hears of it. */
-function tightenFile(file: string): void {
+/**
+ * Makes a cache file (0600) or the cache directory (0700) private when group or others have any
+ * access to it, and tells the user; a narrower mode is kept.
+ */
+function tighten(path: string, keep: number, what: string, was: string): void {
   try {
-    const mode = statSync(file).mode & 0o777
+    const mode = statSync(path).mode & 0o777
     if (mode & 0o077) {
-      chmodSync(file, mode & 0o600)
-      process.stderr.write(`mfa: the cached session ${displayPath(file)} was readable by others (${mode.toString(8).padStart(4, '0')}); it is now private\n`)
+      chmodSync(path, mode & keep)
+      process.stderr.write(`mfa: ${what} ${displayPath(path)} was ${was} (${mode.toString(8).padStart(4, '0')}); it is now private\n`)
     }
   } catch {}
 }
 
-/** The cache directory must be private: a group- or world-readable one is tightened to 0700. */
-export function tightenDir(dir: string): void {
-  try {
-    const mode = statSync(dir).mode & 0o777
-    if (mode & 0o077) {
-      chmodSync(dir, mode & 0o700)
-      process.stderr.write(`mfa: the session cache ${displayPath(dir)} was open to others (${mode.toString(8).padStart(4, '0')}); it is now private\n`)
-    }
-  } catch {}
-}
+const tightenFile = (file: string) => tighten(file, 0o600, 'the cached session', 'readable by others')
+const tightenDir = (dir: string) => tighten(dir, 0o700, 'the session cache', 'open to others')
 
 export function removeCache(file: string): boolean {
   try {
