@@ -144,7 +144,9 @@ suite(`local STS server through the real AWS CLI v2${haveAws ? '' : ` (skipped: 
     expect(JSON.parse(who.stdout)).toMatchObject({Account: ACCOUNT, Arn: user.arn})
     expect(server.count('GetCallerIdentity', (c) => c.ok && c.accessKeyId === creds.AccessKeyId)).toBe(1)
 
-    const wrong = await aws(['sts', 'get-caller-identity'], sessionEnv({...creds, SecretAccessKey: 'x' + creds.SecretAccessKey.slice(1)}))
+    // Change the first character (a secret that starts with x must not stay the same).
+    const changed = (creds.SecretAccessKey.startsWith('x') ? 'y' : 'x') + creds.SecretAccessKey.slice(1)
+    const wrong = await aws(['sts', 'get-caller-identity'], sessionEnv({...creds, SecretAccessKey: changed}))
     expect(wrong.code).not.toBe(0)
     expect(wrong.stderr).toContain('SignatureDoesNotMatch')
 
