@@ -71,7 +71,9 @@ function durationSetting(settings: IniSection, profile: string): number | undefi
 }
 
 function endpointOf(files: AwsFiles, settings: IniSection, env: NodeJS.ProcessEnv, service: 'sts' | 'iam'): string | undefined {
-  // The SDKs read endpoint_url only from the AWS_PROFILE profile; mfa reads the one of the profile in use.
+  // The SDKs read endpoint_url only from the AWS_PROFILE profile; mfa reads the one of the profile in
+  // use. As in the SDKs, AWS_ENDPOINT_URL_<SERVICE> and AWS_ENDPOINT_URL win: the SDK reads them itself.
+  if (env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL) return undefined
   const ignore = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? settings.ignore_configured_endpoint_urls ?? '').toLowerCase() === 'true'
   if (ignore) return undefined
   if (settings.services) {

@@ -7,5 +7,9 @@ import {quote} from 'shell-quote'
  * inert by construction (shell-quote switches between backslashes and quote styles by content).
  */
 export function quoteForHint(words: string[]): string {
-  return quote(words)
+  // shell-quote would write arn\:aws\:iam...: words that need no quoting stay as they are.
+  return words.map(w => (SAFE_WORD.test(w) ? w : quote([w]))).join(' ')
 }
+
+/** Characters no shell treats specially in a word (= not first: zsh expands =cmd): ARNs and most profile names. */
+const SAFE_WORD = /^[\w@%+:,./-][\w@%+=:,./-]*$/

@@ -229,3 +229,10 @@ describe("the endpoint from the profile's own configuration", () => {
     expect(gst()).toBe(1)
   })
 })
+
+test('AWS_ENDPOINT_URL_STS wins over the profile endpoint_url, as in the SDKs', async () => {
+  writeFileSync(world.configPath, `[default]\nmfa_serial = ${DEMO.mfaSerial}\nendpoint_url = http://127.0.0.1:9\n`)
+  const r = await world.mfa(['login', '-t', await world.freshCode()])
+  expect(r.code).toBe(0)
+  expect(gst()).toBe(1)
+})
