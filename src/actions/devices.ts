@@ -1,4 +1,4 @@
-import {configSectionName, configPath, displayPath, loadAwsFiles} from '../lib/aws-files.js'
+import {configSectionName, configPath, credentialsPath, displayPath, loadAwsFiles} from '../lib/aws-files.js'
 import {defaultProfile, stderrReporter, writeOut} from '../lib/cli.js'
 import {editIniFile} from '../lib/credentials-file.js'
 import {MfaError, EXIT} from '../lib/errors.js'
@@ -21,11 +21,13 @@ export interface DevicesFlags {
   json?: boolean
 }
 
-/** IAM is global per partition; the partition shows in the profile's region. */
+/** IAM is global per partition: the partition shows in a role or device ARN, else in the region. */
 function iamRegion(resolved: ResolvedProfile): string {
+  const arn = resolved.roles[0]?.roleArn ?? resolved.mfaSerial
+  const partition = /^arn:([^:]+):/.exec(arn)?.[1]
   const region = resolved.region ?? ''
-  if (region.startsWith('cn-')) return 'cn-north-1'
-  if (region.startsWith('us-gov-')) return 'us-gov-west-1'
+  if (partition === 'aws-cn' || (!partition && region.startsWith('cn-'))) return 'cn-north-1'
+  if (partition === 'aws-us-gov' || (!partition && region.startsWith('us-gov-'))) return 'us-gov-west-1'
   return 'us-east-1'
 }
 
@@ -103,12 +105,16 @@ export async function devicesAction(flags: DevicesFlags, chosen: string | undefi
   } else if (devices.length && !devices.some(d => d.serialNumber === serial) && !devices.every(d => d.guessed)) {
     throw new MfaError(`${serial} is not one of the MFA devices of profile "${resolved.keys.name}"`, {hint: `Choose one of: ${devices.map(d => d.serialNumber).join(', ')}`, exitCode: EXIT.usage})
   }
-  const section = configSectionName(name)
-  const previous = await editIniFile(env, configPath(env), file => {
+  // The SDKs read a profile's settings from the credentials file first: an mfa_serial there is replaced there.
+  const files = loadAwsFiles(env)
+  const inCredentials = files.credentials.sections.get(name)?.mfa_serial !== undefined
+  const section = inCredentials ? name : configSectionName(name)
+  const path = inCredentials ? credentialsPath(env) : configPath(env)
+  const previous = await editIniFile(env, path, file => {
     const before = file.sections.get(section)?.mfa_serial
     return {content: before === serial ? undefined : setSection(file.doc, section, {mfa_serial: serial!}), result: before}
   })
-  const where = `[${section}] in ${displayPath(configPath(env), env)}`
+  const where = `[${section}] in ${displayPath(path, env)}`
   say(
     previous === serial
       ? `mfa: ${where} already has mfa_serial = ${serial}`

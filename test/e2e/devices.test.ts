@@ -103,3 +103,12 @@ test('IAM unreachable: one line naming it', async () => {
   expect(r.code).toBe(1)
   expect(r.stderr).toMatch(/^mfa: cannot reach IAM at http:\/\/127\.0\.0\.1:9: connection refused\nhint: Check your network \(VPN, proxy\) and AWS_ENDPOINT_URL_IAM/)
 })
+
+test('an mfa_serial kept in the credentials file is replaced there, where the SDKs read it first', async () => {
+  writeFileSync(world.credentialsPath, `${DEMO_CREDENTIALS}mfa_serial = arn:aws:iam::123456789012:mfa/old\n`)
+  const config = world.read(world.configPath)
+  const r = await world.mfa(['devices', '--save'])
+  expect(r.stderr).toBe(`mfa: saved mfa_serial = ${DEMO.mfaSerial} to [default] in ~/.aws/credentials (it was arn:aws:iam::123456789012:mfa/old)\n`)
+  expect(world.read(world.credentialsPath)).toBe(`${DEMO_CREDENTIALS}mfa_serial = ${DEMO.mfaSerial}\n`)
+  expect(world.read(world.configPath)).toBe(config)
+})
