@@ -17,7 +17,7 @@ const dim = text => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[2m${t
 const sts = await startLocalSts(demoFixture())
 const home = mkdtempSync(join(tmpdir(), 'mfa-demo-'))
 mkdirSync(join(home, '.aws'), {mode: 0o700})
-writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = eu-west-1\nmfa_serial = ${DEMO.mfaSerial}\n`, {mode: 0o600})
+writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = eu-west-1\n`, {mode: 0o600})
 writeFileSync(
   join(home, '.aws', 'credentials'),
   `[default]\naws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n`,
@@ -32,6 +32,7 @@ const env = {
   HOME: home,
   LANG: 'C.UTF-8',
   AWS_ENDPOINT_URL_STS: sts.url,
+  AWS_ENDPOINT_URL_IAM: sts.url,
   AWS_PAGER: '',
   ...(process.env.NO_COLOR ? {NO_COLOR: process.env.NO_COLOR} : {}),
   ...(process.stdout.isTTY ? {} : {MFA_PROMPT_COLOR: '0'}),
@@ -57,9 +58,10 @@ let failed = false
 try {
   console.log(bold('mfa demo: a temporary HOME and a local STS server, no AWS account needed'))
   console.log(dim(`HOME=${home}`))
-  console.log(dim(`AWS_ENDPOINT_URL_STS=${sts.url}   # the local STS instead of sts.amazonaws.com`))
-  console.log(dim(`~/.aws/credentials holds the demo user's long-term keys; ~/.aws/config names its MFA device:`))
-  console.log(dim(`  mfa_serial = ${DEMO.mfaSerial}`))
+  console.log(dim(`AWS_ENDPOINT_URL_STS=${sts.url}   # the local STS (and IAM) instead of AWS's`))
+  console.log(dim(`~/.aws/credentials holds the demo user's long-term keys (as after \`aws configure\`)`))
+
+  failed ||= (await step('Find the MFA device and save it as mfa_serial in ~/.aws/config', 'mfa devices --save && cat ~/.aws/config')) !== 0
 
   const code = sts.code(DEMO.mfaSerial)
   console.log(`\n${bold('# Your authenticator app shows:')} ${code}`)
