@@ -54,6 +54,9 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
     shell: false,
     stripFinalNewline: false,
     windowsHide: false,
+    // execa follows a SIGTERM with a SIGKILL after 5 s by default: a command that handles or ignores
+    // SIGTERM must keep running, as it would without mfa.
+    forceKillAfterDelay: false,
   })
   const forward = (signal: NodeJS.Signals) => {
     if (FROM_TERMINAL.has(signal) && inTerminalForeground()) return
