@@ -11,21 +11,30 @@ const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2
 /** Signals a terminal sends to its whole foreground process group, the command included. */
 const FROM_TERMINAL = new Set<string>(['SIGINT', 'SIGQUIT', 'SIGWINCH'])
 
-/**
- * True when this process is in the foreground process group of its controlling terminal: then a
- * Ctrl-C, Ctrl-\ or resize has already reached the command, and passing it on would deliver it
- * twice. Linux only (/proc); elsewhere every signal is passed on.
- */
-function inTerminalForeground(): boolean {
+/** Fields of /proc/PID/stat after the command name: [2] is the process group, [5] the terminal's foreground group. */
+function statFields(pid: number | 'self'): string[] | undefined {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    const pgrp = Number(fields[2])
-    const tpgid = Number(fields[5])
-    return tpgid > 0 && tpgid === pgrp
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
-    return false
+    return undefined
   }
+}
+
+/**
+ * True when a Ctrl-C, Ctrl-\ or resize that reached mfa has already reached the command too: both
+ * are in the foreground process group of the terminal, to which the terminal sends these signals.
+ * Passing it on would deliver it twice. When mfa is not in that group (no terminal, or a job in the
+ * background) the signal came from kill, and when the command is not in it (it made its own group)
+ * the terminal did not reach it: then mfa passes the signal on. Linux only (/proc); elsewhere every
+ * signal is passed on.
+ */
+function deliveredByTerminal(childPid: number | undefined): boolean {
+  const own = statFields('self')
+  const child = childPid === undefined ? undefined : statFields(childPid)
+  if (!own || !child) return false
+  const foreground = Number(own[5])
+  return foreground > 0 && Number(own[2]) === foreground && Number(child[2]) === foreground
 }
 
 /**
@@ -59,7 +68,7 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
     forceKillAfterDelay: false,
   })
   const forward = (signal: NodeJS.Signals) => {
-    if (FROM_TERMINAL.has(signal) && inTerminalForeground()) return
+    if (FROM_TERMINAL.has(signal) && deliveredByTerminal(child.pid)) return
     child.kill(signal)
   }
   for (const signal of FORWARDED) process.on(signal, forward)
