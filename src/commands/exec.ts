@@ -1,6 +1,6 @@
 import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
 import {execAction} from '../actions/exec.js'
-import {commandLine} from '../lib/exec-argv.js'
+import {splitCommandLine, unreadableFlags} from '../lib/exec-argv.js'
 
 export default class Exec extends BaseCommand {
   static override summary = 'Run a command with the MFA session in its environment.'
@@ -16,10 +16,17 @@ export default class Exec extends BaseCommand {
   static override flags = {...sessionFlags, ...debugFlag}
 
   async run(): Promise<void> {
-    await this.parse(Exec)
-    // oclif reorders argv when strict is false: the command line comes from the raw words.
-    const {flags, command} = commandLine(this.argv, Exec.flags)
-    const code = await execAction(flags, command)
+    // oclif's parser must not see the command line: with strict false it reorders argv, and it
+    // reads the command's own options (`mfa exec ls --bogus`) as mfa's. The words are split first,
+    // and oclif checks only mfa's own flags.
+    const split = splitCommandLine(this.argv, Exec.flags)
+    if (!split) {
+      // Let oclif say what is wrong (unknown flag, missing value) in its words.
+      await this.parse(Exec)
+      throw unreadableFlags()
+    }
+    await this.parse(Exec, split.own)
+    const code = await execAction(split.flags, split.command)
     if (code !== 0) this.exit(code)
   }
 }

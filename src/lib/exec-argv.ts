@@ -15,17 +15,37 @@ export function flagSpecs(definitions: FlagDefinitions): FlagSpec[] {
   }))
 }
 
+export interface CommandLine {
+  /** mfa's own words: the flags before the command (and before `--`, which is not included). */
+  own: string[]
+  flags: SessionFlagValues & {debug?: boolean}
+  /** The command and its arguments, byte for byte and in order; empty for "start $SHELL". */
+  command: string[]
+}
+
 /**
  * Splits `exec`'s own words: mfa's flags up to `--` or the first word that is not a flag, then the
- * command line, byte for byte and in order.
+ * command line, byte for byte and in order. Undefined when the flags cannot be read.
  */
-export function commandLine(argv: readonly string[], definitions: FlagDefinitions): {flags: SessionFlagValues & {debug?: boolean}; command: string[]} {
+export function splitCommandLine(argv: readonly string[], definitions: FlagDefinitions): CommandLine | undefined {
   const parsed = parseArgv(argv, flagSpecs(definitions), {commandLine: true})
-  if (!parsed) {
-    throw new MfaError('cannot read the flags before the command', {
-      hint: 'Put mfa\'s flags first and the command after --: mfa exec --profile work -- aws s3 ls',
-      exitCode: EXIT.usage,
-    })
-  }
-  return {flags: parsed.flags as SessionFlagValues, command: parsed.rest ?? []}
+  if (!parsed) return undefined
+  const command = parsed.rest ?? []
+  const cut = argv.length - command.length
+  const own = argv.slice(0, parsed.rest !== undefined && cut > 0 && argv[cut - 1] === '--' ? cut - 1 : cut)
+  return {own, flags: parsed.flags as SessionFlagValues, command}
+}
+
+/** splitCommandLine, or a usage error. */
+export function commandLine(argv: readonly string[], definitions: FlagDefinitions): CommandLine {
+  const split = splitCommandLine(argv, definitions)
+  if (!split) throw unreadableFlags()
+  return split
+}
+
+export function unreadableFlags(): MfaError {
+  return new MfaError('cannot read the flags before the command', {
+    hint: 'Put mfa\'s flags first and the command after --: mfa exec --profile work -- aws s3 ls',
+    exitCode: EXIT.usage,
+  })
 }
