@@ -37,6 +37,13 @@ describe('arguments reach the command byte for byte, in order', () => {
     }
   })
 
+  test("the command's own options are not mfa's, on the oclif path too", async () => {
+    for (const env of [world.env(), world.env({MFA_NO_FAST_PATH: '1'})]) {
+      const r = await world.mfa(['exec', 'printf', '%s|', '--bogus', '--profile'], {env})
+      expect({code: r.code, stdout: r.stdout, stderr: r.stderr}).toEqual({code: 0, stdout: '--bogus|--profile|', stderr: ''})
+    }
+  })
+
   test('mfa flags before -- are mfa\'s; the command may also start at the first word that is no flag', async () => {
     const a = await world.mfa(['exec', '--profile', 'default', '--', 'sh', '-c', 'printf %s "$MFA_PROFILE"'])
     expect(a.stdout).toBe('default')
@@ -151,8 +158,8 @@ describe('signals reach the command; mfa waits for it', () => {
     })
   }
 
-  test('a command that ignores SIGTERM keeps running, and mfa keeps waiting for it', async () => {
-    const p = started(`trap '' TERM; echo ready; sleep 1; echo done; exit 5`)
+  test('a command that ignores SIGTERM keeps running, and mfa keeps waiting for it (no SIGKILL after 5 s)', async () => {
+    const p = started(`trap '' TERM; echo ready; sleep 6; echo done; exit 5`)
     await p.ready
     process.kill(p.child.pid!, 'SIGTERM')
     expect(await p.exited).toEqual({code: 5, signal: null})
