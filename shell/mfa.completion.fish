@@ -47,6 +47,7 @@ complete -c mfa -n __mfa_complete_no_command -a credential-process -d 'The sessi
 complete -c mfa -n __mfa_complete_no_command -a init -d 'Print the shell integration'
 complete -c mfa -n __mfa_complete_no_command -a prompt -d 'Print the prompt segment'
 complete -c mfa -n __mfa_complete_no_command -a devices -d 'List your MFA devices; --save one as mfa_serial'
+complete -c mfa -n __mfa_complete_no_command -a doctor -d 'Check the setup and say how to fix it'
 complete -c mfa -n __mfa_complete_no_command -a help -d 'Display help for mfa'
 complete -c mfa -n __mfa_complete_no_command -a autocomplete -d 'Completion for bash, zsh and PowerShell'
 complete -c mfa -n __mfa_complete_no_command -a use -d 'Put a session into this shell'
@@ -55,7 +56,7 @@ complete -c mfa -n __mfa_complete_no_command -s h -l help -d 'Show help'
 complete -c mfa -n __mfa_complete_no_command -s v -l version -d 'Show the version'
 
 # --profile, wherever a command takes it.
-complete -c mfa -n '__mfa_complete_using login status logout env exec credential-process prompt devices use clear' -s p -l profile -x -a '(__mfa_complete_profiles)' -d 'AWS profile'
+complete -c mfa -n '__mfa_complete_using login status logout env exec credential-process prompt devices doctor use clear' -s p -l profile -x -a '(__mfa_complete_profiles)' -d 'AWS profile'
 # `mfa use PROFILE`
 complete -c mfa -n '__mfa_complete_using use; and test (count (commandline -opc)) -eq 2' -x -a '(__mfa_complete_profiles)'
 
@@ -74,13 +75,14 @@ complete -c mfa -n '__mfa_complete_using status' -l json -d 'As JSON'
 complete -c mfa -n '__mfa_complete_using status' -l offline -d 'Do not call STS'
 complete -c mfa -n '__mfa_complete_using devices' -l save -d "Write the device as the profile's mfa_serial"
 complete -c mfa -n '__mfa_complete_using devices' -l json -d 'As JSON'
+complete -c mfa -n '__mfa_complete_using doctor' -l json -d 'As JSON'
 complete -c mfa -n '__mfa_complete_using prompt' -l format -x -d 'Text with %p (profile), %t (time left)'
 complete -c mfa -n '__mfa_complete_using prompt' -l color -d 'Colour the time left'
 complete -c mfa -n '__mfa_complete_using prompt' -l no-color -d 'No colour'
 complete -c mfa -n '__mfa_complete_using init' -x -a 'bash zsh fish powershell'
 complete -c mfa -n '__mfa_complete_using autocomplete' -x -a 'bash zsh powershell'
 complete -c mfa -n '__mfa_complete_using autocomplete' -s r -l refresh-cache -d 'Refresh the completion cache'
-complete -c mfa -n '__mfa_complete_using help' -x -a 'login status logout env exec credential-process init prompt devices autocomplete'
+complete -c mfa -n '__mfa_complete_using help' -x -a 'login status logout env exec credential-process init prompt devices doctor autocomplete'
 # After `mfa exec --`: the command to run, then its own arguments.
 complete -c mfa -n '__mfa_complete_using exec' -l help -d 'Show help'
 complete -c mfa -n 'contains -- -- (commandline -opc)' -F -a '(__fish_complete_subcommand --fcs-skip=(math (contains -i -- -- (commandline -opc))))'

@@ -55,7 +55,7 @@ describe('every command explains itself', () => {
     for (const [name, arg] of Object.entries(c.args)) expect([name, arg.description?.trim()]).toEqual([name, expect.stringMatching(/\S/)])
   })
 
-  test.each(['login', 'env', 'init', 'status', 'exec'])('`mfa help %s` and `mfa CMD --help` show the same help', async id => {
+  test.each(['login', 'env', 'init', 'status', 'exec', 'doctor'])('`mfa help %s` and `mfa CMD --help` show the same help', async id => {
     const c = manifest().commands[id]
     const [viaHelp, viaFlag] = await Promise.all([mfa(['help', id], {env: env()}), mfa([id, '--help'], {env: env()})])
     expect(viaHelp.stderr).toBe('')

@@ -91,7 +91,7 @@ describe('the installed mfa', () => {
   test('--help lists the commands, and `env --help` shows the command', async () => {
     const help = await installedMfa(['--help'])
     expect(help.code).toBe(0)
-    for (const id of ['login', 'status', 'logout', 'env', 'exec', 'credential-process', 'init', 'prompt', 'help', 'autocomplete']) {
+    for (const id of ['login', 'status', 'logout', 'env', 'exec', 'credential-process', 'init', 'prompt', 'doctor', 'help', 'autocomplete']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${id} `, 'm'))
     }
     const env = await installedMfa(['env', '--help'])
