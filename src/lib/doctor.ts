@@ -401,7 +401,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       try {
         if (!serial) {
           throw new MfaError(`profile "${profile}" has no MFA device (mfa_serial)`, {
-            hint: `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to it in ${displayPath(files.config.path, env)}`,
+            hint: `Run \`mfa devices --save${profileFlag(profile)}\`, or add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${configSectionName(profile)}] in ${displayPath(files.config.path, env)}.`,
           })
         }
         profileChecks.push({check: 'mfa_serial', status: 'ok', message: `the MFA device is ${checkSerial(serial, `mfa_serial of profile "${profile}"`)}`})

@@ -194,6 +194,14 @@ describe('the profile', () => {
     expect(r.stdout).not.toMatch(/^. session/m)
   })
 
+  test('neither keys nor mfa_serial: ✗ for each, the device with `mfa devices --save`', async () => {
+    writeFileSync(world.configPath, '[default]\nregion = eu-west-1\n', {mode: 0o600})
+    writeFileSync(world.credentialsPath, '', {mode: 0o600})
+    const rep = await report()
+    expect(one(rep, 'keys').status).toBe('problem')
+    expect(one(rep, 'mfa_serial')).toMatchObject({status: 'problem', fix: expect.stringMatching(/^Run `mfa devices --save`, or add mfa_serial = /)})
+  })
+
   test('no mfa_serial: ✗', async () => {
     writeFileSync(world.configPath, '[default]\nregion = eu-west-1\n', {mode: 0o600})
     const rep = await report()
