@@ -1,7 +1,7 @@
 /**
  * The first module bin/run.js loads. `mfa env`, `exec`, `credential-process`, `prompt`, `init` and
- * `status` run on every new shell, wrapped command, SDK start and status line, so they start here
- * without loading oclif:
+ * `status` run on every new shell, wrapped command, SDK start and status line (`__complete-profiles`
+ * on every Tab), so they start here without loading oclif:
  * their flags are read with oclif's rules from oclif.manifest.json (the one description of the
  * command surface), and the same action functions as the oclif commands do the work. Everything
  * else (help, completion, the other commands, any argv this parser is unsure of) goes to oclif.
@@ -29,6 +29,7 @@ const ACTIONS: Record<string, {commandLine?: boolean; run: Action}> = {
   prompt: {run: async flags => (await import('./actions/prompt.js')).promptAction(flags)},
   status: {run: async flags => (await import('./actions/status.js')).statusAction(flags)},
   init: {run: async (_flags, {args}) => (await import('./actions/init.js')).initAction(args[0] as never)},
+  '__complete-profiles': {run: async () => (await import('./actions/complete-profiles.js')).completeProfilesAction()},
   exec: {commandLine: true, run: async (flags, {rest}) => (await import('./actions/exec.js')).execAction(flags, rest ?? [])},
 }
 

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {dirname, join, resolve} from 'node:path'
 import {writeOut} from '../lib/cli.js'
+import {renderCompletion} from '../shells/completion.js'
 import {renderInit} from '../shells/index.js'
 import type {ShellName} from '../shells/types.js'
 
@@ -19,7 +20,8 @@ export function binPath(): string {
   return resolve(process.argv[1] ?? 'mfa')
 }
 
-/** `mfa init SHELL`: the integration script for the rc file, with the binary's path filled in. */
+/** `mfa init SHELL`: the integration script for the rc file, with the binary's path filled in, then the completion. */
 export function initAction(shell: ShellName): void {
-  writeOut(renderInit(shell, binPath(), shellDir()))
+  const dir = shellDir()
+  writeOut(renderInit(shell, binPath(), dir) + renderCompletion(shell, dir))
 }

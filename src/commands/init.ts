@@ -5,7 +5,9 @@ import type {ShellName} from '../shells/types.js'
 
 export default class Init extends BaseCommand {
   static override summary = 'Print the shell integration: mfa_prompt, `mfa use`, `mfa clear`.'
-  static override description = `Add one line to your shell's startup file. The integration defines mfa_prompt (the prompt segment, e.g. "aws:default 42m", computed without starting a process in bash and zsh), a shell function mfa in which \`mfa use [PROFILE]\` puts a session into the current shell and \`mfa clear\` removes it, and, with MFA_WARN=1, a warning when the session has less than 10 minutes left.`
+  static override description = `Add one line to your shell's startup file. The integration defines mfa_prompt (the prompt segment, e.g. "aws:default 42m", computed without starting a process in bash and zsh), a shell function mfa in which \`mfa use [PROFILE]\` puts a session into the current shell and \`mfa clear\` removes it, and, with MFA_WARN=1, a warning when the session has less than 10 minutes left.
+
+It also loads completion: profile names after --profile, -p and \`mfa use\`, and in fish every command and flag; in bash and zsh the commands and flags come from oclif's autocomplete plugin, whose cache \`<%= config.bin %> autocomplete --refresh-cache\` builds once (zsh also needs compinit).`
 
   static override examples = [
     {description: '~/.bashrc:', command: 'eval "$(<%= config.bin %> <%= command.id %> bash)"'},

@@ -3,6 +3,12 @@ export const MARKER_PROFILE = 'MFA_PROFILE'
 /** Expiry of the session in the environment, in epoch seconds: the prompt segment subtracts it from the shell's clock. */
 export const MARKER_EXPIRY = 'MFA_EXPIRY'
 
+/**
+ * Exported by the shell integration (`mfa init SHELL`) with the shell's name, so that `mfa doctor`,
+ * a child process, can tell whether the shell it runs in has the integration loaded.
+ */
+export const MARKER_SHELL = 'MFA_SHELL'
+
 /** Set from the session. */
 export const SESSION_VARS = [
   'AWS_ACCESS_KEY_ID',

@@ -2,4 +2,4 @@
 import type {InitShell} from './common.js'
 import {quotePosix, renderPosix} from './sh.js'
 
-export const bash: InitShell = {name: 'bash', render: renderPosix, quote: quotePosix, initScript: 'mfa.bash'}
+export const bash: InitShell = {name: 'bash', render: renderPosix, quote: quotePosix, initScript: 'mfa.bash', completionScript: 'mfa.completion.bash'}

@@ -8,6 +8,8 @@ import type {EnvChanges, Shell} from './types.js'
 /** A shell that has an integration script (`mfa init`): it can also quote one word for that script. */
 export interface InitShell extends Shell {
   readonly initScript: string
+  /** File in shell/ with the completion that `mfa init` prints after the integration script, if any. */
+  readonly completionScript?: string
   /** One literal word in this shell's syntax, evaluating to exactly `value`. */
   quote(value: string): string
 }

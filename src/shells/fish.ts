@@ -23,6 +23,7 @@ export function quoteFish(value: string): string {
 export const fish: InitShell = {
   name: 'fish',
   initScript: 'mfa.fish',
+  completionScript: 'mfa.completion.fish',
   quote: quoteFish,
   render: changes =>
     renderLines(changes, (name, value) =>

@@ -6,4 +6,4 @@
 import type {InitShell} from './common.js'
 import {quotePosix, renderPosix} from './sh.js'
 
-export const zsh: InitShell = {name: 'zsh', render: renderPosix, quote: quotePosix, initScript: 'mfa.zsh'}
+export const zsh: InitShell = {name: 'zsh', render: renderPosix, quote: quotePosix, initScript: 'mfa.zsh', completionScript: 'mfa.completion.zsh'}

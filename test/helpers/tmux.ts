@@ -14,7 +14,8 @@ function shq(word: string): string {
 }
 
 export interface Terminal {
-  screen(): Promise<string>
+  /** The visible text; with escapes, the colours and attributes as escape sequences too. */
+  screen(options?: {escapes?: boolean}): Promise<string>
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>
   /** tmux key names or literal text (literal: true). */
   send(keys: string, options?: {literal?: boolean}): Promise<void>
@@ -39,8 +40,8 @@ export async function terminal(argv: string[], env: NodeJS.ProcessEnv, options: 
   const started = await tmux('new-session', '-d', '-x', '160', '-y', '40', 'bash', '--norc', '--noprofile', '-c', script)
   if (started.code !== 0) throw new Error(`tmux failed: ${started.stderr}`)
   const t: Terminal = {
-    async screen() {
-      return (await tmux('capture-pane', '-p', '-J')).stdout
+    async screen(o = {}) {
+      return (await tmux('capture-pane', '-p', '-J', ...(o.escapes ? ['-e'] : []))).stdout
     },
     async waitFor(pattern, timeoutMs = 15_000) {
       const end = Date.now() + timeoutMs
