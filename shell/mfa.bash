@@ -21,6 +21,8 @@
 # The path of the mfa program, quoted by `mfa init` (a `$` in it is meant literally).
 # shellcheck disable=SC2016
 __mfa_bin=__MFA_BIN__
+# Tells `mfa doctor` (a child process) that the integration is loaded.
+export MFA_SHELL=bash
 
 # Sets the caller's __mfa_now to the epoch seconds: bash 5 has $EPOCHSECONDS, bash 4.2 printf's
 # %(...)T; only bash 3.2 (macOS) starts a process for it.

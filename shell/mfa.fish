@@ -19,6 +19,8 @@
 #   MFA_WARN=1          warn on stderr, once per session, when it has less than 10 minutes left
 
 set -g __mfa_bin __MFA_BIN__
+# Tells `mfa doctor` (a child process) that the integration is loaded.
+set -gx MFA_SHELL fish
 
 # Prints the seconds the session in MFA_EXPIRY has left; fails when there is none.
 function __mfa_time_left

@@ -18,6 +18,8 @@
 #   MFA_WARN=1          warn on stderr, once per session, when it has less than 10 minutes left
 
 $global:__mfa_bin = __MFA_BIN__
+# Tells `mfa doctor` (a child process) that the integration is loaded.
+$env:MFA_SHELL = 'powershell'
 # Safe under Set-StrictMode: every variable read below exists, environment variables are read
 # through [Environment] (null when unset).
 if (-not (Test-Path variable:global:__mfa_warned)) { $global:__mfa_warned = $null }

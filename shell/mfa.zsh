@@ -21,6 +21,8 @@
 #   MFA_WARN=1          warn on stderr, once per session, when it has less than 10 minutes left
 
 typeset -g __mfa_bin=__MFA_BIN__
+# Tells `mfa doctor` (a child process) that the integration is loaded.
+export MFA_SHELL=zsh
 typeset -g MFA_PROMPT_SEGMENT="${MFA_PROMPT_SEGMENT-}"
 
 # $EPOCHSECONDS, the clock without a process.

@@ -153,10 +153,10 @@ describe('mfa init and mfa use / mfa clear with the real binary', () => {
         const code = await world.freshCode()
         const script =
           shell === 'fish'
-            ? `mfa init fish | source; mfa use default -t ${code}; and echo "[$MFA_PROFILE]"(mfa_prompt); mfa clear; and set -q AWS_ACCESS_KEY_ID; or echo cleared`
-            : `eval "$(mfa init ${shell})"; mfa use default -t ${code} && echo "[$MFA_PROFILE]$(mfa_prompt)"; mfa clear && echo "\${AWS_ACCESS_KEY_ID-cleared}"`
+            ? `mfa init fish | source; mfa use default -t ${code}; and echo "[$MFA_PROFILE]"(mfa_prompt); mfa clear; and set -q AWS_ACCESS_KEY_ID; or echo cleared; mfa doctor --json | string match -q '*the fish integration is loaded*'; and echo doctor-sees-it`
+            : `eval "$(mfa init ${shell})"; mfa use default -t ${code} && echo "[$MFA_PROFILE]$(mfa_prompt)"; mfa clear && echo "\${AWS_ACCESS_KEY_ID-cleared}"; mfa doctor --json | grep -q 'the ${shell} integration is loaded' && echo doctor-sees-it`
         const r = await inShell(shell, script)
-        expect(r.stdout).toMatch(/^\[default\]aws:default (?:11h5\dm|12h00m)\ncleared\n$/)
+        expect(r.stdout).toMatch(/^\[default\]aws:default (?:11h5\dm|12h00m)\ncleared\ndoctor-sees-it\n$/)
         expect(r.stderr).toMatch(/^mfa: new session for profile default until \d\d:\d\d\n$/)
         expect(world.sts.count('GetSessionToken')).toBe(1)
       })
