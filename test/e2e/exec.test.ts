@@ -135,9 +135,20 @@ describe('exit codes', () => {
 })
 
 describe('signals reach the command; mfa waits for it', () => {
+  const groups: number[] = []
+  afterEach(() => {
+    // Whatever a failed test left running goes with its process group.
+    for (const pid of groups.splice(0)) {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch {}
+    }
+  })
+
   /** Starts `mfa exec -- bash -c SCRIPT` and resolves once the script says it is ready. */
   function started(script: string) {
     const child = spawn(process.execPath, [BIN, 'exec', '--', 'bash', '-c', script], {env: world.env(), detached: true, stdio: ['ignore', 'pipe', 'pipe']})
+    groups.push(child.pid!)
     let out = ''
     child.stdout!.setEncoding('utf8').on('data', d => (out += d))
     const exited = new Promise<{code: number | null; signal: string | null}>(resolve => child.on('close', (code, signal) => resolve({code, signal})))
