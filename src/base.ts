@@ -4,13 +4,13 @@
 import {Command, Flags} from '@oclif/core'
 import {reportError} from './lib/cli.js'
 
+/** --profile/-p, the same on every command; summary says what the profile is for there. */
+export function profileFlag(summary: string, extra: {description?: string; exclusive?: string[]} = {}) {
+  return Flags.string({char: 'p', summary, description: 'Default: $AWS_PROFILE, else "default".', helpValue: 'NAME', ...extra})
+}
+
 export const sessionFlags = {
-  profile: Flags.string({
-    char: 'p',
-    summary: 'AWS profile to use.',
-    description: 'Default: $AWS_PROFILE, else "default".',
-    helpValue: 'NAME',
-  }),
+  profile: profileFlag('AWS profile to use.'),
   'token-code': Flags.string({
     char: 't',
     summary: 'The 6-digit code your MFA device shows.',

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../base.js'
 import {devicesAction} from '../actions/devices.js'
 
 export default class Devices extends BaseCommand {
@@ -18,7 +18,7 @@ export default class Devices extends BaseCommand {
   }
 
   static override flags = {
-    profile: Flags.string({char: 'p', summary: 'AWS profile whose user has the devices.', description: 'Default: $AWS_PROFILE, else "default".', helpValue: 'NAME'}),
+    profile: profileFlag('AWS profile whose user has the devices.'),
     save: Flags.boolean({summary: "Write the device as the profile's mfa_serial in ~/.aws/config."}),
     json: Flags.boolean({summary: 'Print the devices as JSON: [{serialNumber, userName, enableDate, guessed}].'}),
     ...debugFlag,

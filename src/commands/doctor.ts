@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../base.js'
 import {defaultProfile} from '../lib/cli.js'
 import {type DoctorReport, type Finding, runDoctor} from '../lib/doctor.js'
 import {detectShell} from '../shells/index.js'
@@ -19,7 +19,7 @@ Nothing is changed and no code is sent. Exit 0 when nothing is a problem (warnin
   ]
 
   static override flags = {
-    profile: Flags.string({char: 'p', summary: 'AWS profile to check.', description: 'Default: $AWS_PROFILE (the profile a session profile such as "mfa" was made from), else "default".', helpValue: 'NAME'}),
+    profile: profileFlag('AWS profile to check.', {description: 'Default: $AWS_PROFILE (the profile a session profile such as "mfa" was made from), else "default".'}),
     json: Flags.boolean({summary: 'Print the findings as JSON.'}),
     ...debugFlag,
   }

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../base.js'
 import {defaultProfile} from '../lib/cli.js'
 import {loadAwsFiles} from '../lib/aws-files.js'
 import {cacheDir, listCache, removeCache} from '../lib/cache.js'
@@ -15,7 +15,7 @@ export default class Logout extends BaseCommand {
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --profile work', '<%= config.bin %> <%= command.id %> --all']
 
   static override flags = {
-    profile: Flags.string({char: 'p', summary: 'AWS profile whose session to forget.', description: 'Default: $AWS_PROFILE, else "default".', helpValue: 'NAME', exclusive: ['all']}),
+    profile: profileFlag('AWS profile whose session to forget.', {exclusive: ['all']}),
     all: Flags.boolean({summary: 'Forget every session mfa keeps.'}),
     ...debugFlag,
   }

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../base.js'
 import {statusAction} from '../actions/status.js'
 
 export default class Status extends BaseCommand {
@@ -14,7 +14,7 @@ export default class Status extends BaseCommand {
   ]
 
   static override flags = {
-    profile: Flags.string({char: 'p', summary: 'AWS profile to show.', description: 'Default: $AWS_PROFILE, else "default".', helpValue: 'NAME'}),
+    profile: profileFlag('AWS profile to show.'),
     json: Flags.boolean({summary: 'Print the status as JSON (fields in README).'}),
     offline: Flags.boolean({summary: 'Do not call STS; the identity comes from the cache.'}),
     ...debugFlag,
