@@ -55,24 +55,29 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
   }
 
   const execa = await loadExeca()
-  const child = execa(file, args, {
-    stdio: 'inherit',
-    env,
-    extendEnv: false,
-    reject: false,
-    shell: false,
-    stripFinalNewline: false,
-    windowsHide: false,
-    // execa follows a SIGTERM with a SIGKILL after 5 s by default: a command that handles or ignores
-    // SIGTERM must keep running, as it would without mfa.
-    forceKillAfterDelay: false,
-  })
+  // The handlers go in before the spawn: execa does some milliseconds of work after the fork, and a
+  // signal sent once the command runs must not find mfa without a handler (TERM, INT, HUP would kill
+  // mfa and orphan the command; WINCH would be lost; USR1 would start Node's inspector). Handlers run
+  // from the event loop, so by the time one runs, `child` is set.
+  let child: ReturnType<typeof execa> | undefined
   const forward = (signal: NodeJS.Signals) => {
-    if (FROM_TERMINAL.has(signal) && deliveredByTerminal(child.pid)) return
+    if (!child || (FROM_TERMINAL.has(signal) && deliveredByTerminal(child.pid))) return
     child.kill(signal)
   }
   for (const signal of FORWARDED) process.on(signal, forward)
   try {
+    child = execa(file, args, {
+      stdio: 'inherit',
+      env,
+      extendEnv: false,
+      reject: false,
+      shell: false,
+      stripFinalNewline: false,
+      windowsHide: false,
+      // execa follows a SIGTERM with a SIGKILL after 5 s by default: a command that handles or ignores
+      // SIGTERM must keep running, as it would without mfa.
+      forceKillAfterDelay: false,
+    })
     const done = await child
     if (done.exitCode !== undefined && done.exitCode !== null && !done.signal) return done.exitCode
     if (done.signal) return 128 + (constants.signals[done.signal as keyof typeof constants.signals] ?? 0)

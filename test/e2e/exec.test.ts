@@ -169,6 +169,13 @@ describe('signals reach the command; mfa waits for it', () => {
     })
   }
 
+  test('a signal sent the moment the command starts is passed on, not lost (handlers go in before the spawn)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await world.mfa(['exec', '--', 'sh', '-c', 'trap "echo got USR1" USR1; kill -USR1 $PPID; sleep 0.3; echo done'])
+      expect({stdout: r.stdout, stderr: r.stderr, code: r.code}).toEqual({stdout: 'got USR1\ndone\n', stderr: '', code: 0})
+    }
+  })
+
   test('a command that ignores SIGTERM keeps running, and mfa keeps waiting for it (no SIGKILL after 5 s)', async () => {
     const p = started(`trap '' TERM; echo ready; sleep 6; echo done; exit 5`)
     await p.ready
