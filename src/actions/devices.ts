@@ -4,6 +4,7 @@ import {editIniFile} from '../lib/credentials-file.js'
 import {MfaError, EXIT} from '../lib/errors.js'
 import {setSection} from '../lib/ini.js'
 import {resolveProfile, type ResolvedProfile} from '../lib/profile.js'
+import {partitionRegion, stsRegion} from '../lib/session.js'
 import {callAws, getCallerIdentity, type CallContext} from '../lib/sts.js'
 
 export interface Device {
@@ -21,16 +22,6 @@ export interface DevicesFlags {
   json?: boolean
 }
 
-/** IAM is global per partition: the partition shows in a role or device ARN, else in the region. */
-function iamRegion(resolved: ResolvedProfile): string {
-  const arn = resolved.roles[0]?.roleArn ?? resolved.mfaSerial
-  const partition = /^arn:([^:]+):/.exec(arn)?.[1]
-  const region = resolved.region ?? ''
-  if (partition === 'aws-cn' || (!partition && region.startsWith('cn-'))) return 'cn-north-1'
-  if (partition === 'aws-us-gov' || (!partition && region.startsWith('us-gov-'))) return 'us-gov-west-1'
-  return 'us-east-1'
-}
-
 /** arn:aws:iam::123456789012:user/team/alice → arn:aws:iam::123456789012:mfa/alice (AWS's default name for a virtual device). */
 export function guessSerial(userArn: string): string | undefined {
   const m = /^arn:([^:]+):iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/.exec(userArn)
@@ -40,7 +31,8 @@ export function guessSerial(userArn: string): string | undefined {
 async function listDevices(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): Promise<Device[]> {
   const ctx: CallContext = {
     service: 'IAM',
-    region: iamRegion(resolved),
+    // IAM is global: it lives in the partition's main region.
+    region: partitionRegion(resolved),
     endpoint: resolved.iamEndpoint,
     credentials: {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
     profile: resolved.keys.name,
@@ -60,7 +52,6 @@ async function listDevices(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): P
 
 /** Without IAM permission: the ARN derived from the caller's identity, said to be a guess. */
 async function guessDevice(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<Device[]> {
-  const {stsRegion} = await import('../lib/session.js')
   const id = await getCallerIdentity({
     region: stsRegion(resolved, env),
     endpoint: resolved.stsEndpoint,

@@ -14,6 +14,7 @@ import {MfaError} from './errors.js'
 import type {IniSection} from './ini.js'
 import {checkSerial, type ResolvedProfile, resolveProfile, sessionProfileName} from './profile.js'
 import {quoteForHint} from './quote.js'
+import {maskKeyId} from './redact.js'
 import {secondsLeft, sessionFileFor, stsRegion} from './session.js'
 import {localTime} from './time.js'
 import {MARKER_PROFILE, MARKER_SHELL} from './vars.js'
@@ -73,10 +74,6 @@ function pathWord(path: string, env: NodeJS.ProcessEnv): string {
 
 function profileFlag(profile: string): string {
   return profile === 'default' ? '' : ` -p ${quoteForHint([profile])}`
-}
-
-function masked(key: string): string {
-  return key.length > 8 ? `${key.slice(0, 4)}…${key.slice(-4)}` : '…'
 }
 
 function fileCheck(check: 'config' | 'credentials', path: string, env: NodeJS.ProcessEnv): Finding {
@@ -230,7 +227,7 @@ type Identity = (ctx: Parameters<typeof import('./sts.js').getCallerIdentity>[0]
 /** The long-term keys, as STS sees them (GetCallerIdentity needs no code). */
 async function checkKeys(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, identity: Identity, reachable: boolean): Promise<Finding> {
   const {keys} = resolved
-  const which = `long-term keys of profile "${keys.name}" (${masked(keys.accessKeyId)})`
+  const which = `long-term keys of profile "${keys.name}" (${maskKeyId(keys.accessKeyId)})`
   if (!reachable) return {check: 'keys', status: 'ok', message: `${which} are there (not checked with STS: it cannot be reached)`}
   try {
     const who = await identity({
@@ -305,9 +302,9 @@ function checkEnvironment(files: AwsFiles | undefined, profile: string, session:
         out.push({check, status: 'warning', message: `this shell holds the session of profile "${inEnv}", not of "${profile}"`, fix: `run: ${use}`})
       }
     } else if (/^AKIA/.test(key)) {
-      out.push({check, status: 'problem', message: `AWS_ACCESS_KEY_ID holds a long-term key (${masked(key)}): tools use it, without MFA, instead of the session`, fix: `run: unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY, then ${use}`})
+      out.push({check, status: 'problem', message: `AWS_ACCESS_KEY_ID holds a long-term key (${maskKeyId(key)}): tools use it, without MFA, instead of the session`, fix: `run: unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY, then ${use}`})
     } else {
-      out.push({check, status: 'problem', message: `AWS_ACCESS_KEY_ID (${masked(key)}) is not the key of ${inEnv ? `profile "${inEnv}"'s` : `profile "${profile}"'s`} session: it is left from an older session or another tool`, fix: `run: ${use} (or mfa clear)`})
+      out.push({check, status: 'problem', message: `AWS_ACCESS_KEY_ID (${maskKeyId(key)}) is not the key of ${inEnv ? `profile "${inEnv}"'s` : `profile "${profile}"'s`} session: it is left from an older session or another tool`, fix: `run: ${use} (or mfa clear)`})
     }
   }
   for (const name of ['AWS_CREDENTIAL_EXPIRATION', 'AWS_SESSION_EXPIRATION']) {

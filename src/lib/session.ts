@@ -4,14 +4,13 @@
  * in the cache and in the profile's session profile of the credentials file.
  */
 import {configSectionName, loadAwsFiles} from './aws-files.js'
-import {type CachedSession, cacheDir, expiresAt, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
+import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
 import {writeSessionProfile} from './credentials-file.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from './duration.js'
 import {MfaError} from './errors.js'
 import {acquireLock, type Lock} from './lock.js'
 import {type ResolvedProfile, resolveProfile, type RoleStep, sessionProfileName} from './profile.js'
 import {join} from 'node:path'
-import {hashKey} from './cache.js'
 
 export interface Reporter {
   /** A notice for the user, on stderr. */
@@ -40,20 +39,30 @@ export interface SessionResult {
   sessionProfile: string
 }
 
-const PARTITION_REGION: Record<string, string> = {'aws-cn': 'cn-north-1', 'aws-us-gov': 'us-gov-west-1'}
+/**
+ * The main region of the profile's partition (aws, aws-cn, aws-us-gov): read from a role or device
+ * ARN, else from the profile's region. STS's default when no region is set; where IAM lives.
+ */
+export function partitionRegion(resolved: ResolvedProfile): string {
+  const partition = /^arn:([^:]+):/.exec(resolved.roles[0]?.roleArn ?? resolved.mfaSerial)?.[1]
+  const region = resolved.region ?? ''
+  if (partition === 'aws-cn' || (!partition && region.startsWith('cn-'))) return 'cn-north-1'
+  if (partition === 'aws-us-gov' || (!partition && region.startsWith('us-gov-'))) return 'us-gov-west-1'
+  return 'us-east-1'
+}
 
-/** Region for the STS calls: the environment, then the profile, then the partition's default. */
+/** Region for the STS calls: the environment, then the profile, then the partition's main region. */
 export function stsRegion(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): string {
-  const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION
-  if (fromEnv) return fromEnv
-  if (resolved.region) return resolved.region
-  const arn = resolved.roles[0]?.roleArn ?? resolved.mfaSerial
-  const partition = /^arn:([^:]+):/.exec(arn)?.[1] ?? 'aws'
-  return PARTITION_REGION[partition] ?? 'us-east-1'
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || resolved.region || partitionRegion(resolved)
 }
 
 function lockFile(dir: string, ...key: string[]): string {
   return join(dir, `${key[0]}-${hashKey(...key)}.lock`)
+}
+
+/** The reporter's spinner around a network call, or just the call. */
+function withProgress<T>(reporter: Reporter, text: string, work: () => Promise<T>): Promise<T> {
+  return reporter.progress ? reporter.progress(text, work) : work()
 }
 
 async function locked(path: string, reporter: Reporter, what: string): Promise<Lock> {
@@ -142,10 +151,9 @@ async function mfaSession(
     }
     const duration = durationSeconds ?? keys.durationSeconds ?? DEFAULT_DURATION
     markUsed(dir, mfaSerial, code)
-    const run = options.reporter.progress ?? ((_t: string, w: () => Promise<unknown>) => w())
-    const credentials = (await run('Getting an MFA session from STS', () =>
+    const credentials = await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
       sts.getSessionToken(ctx, {serial: mfaSerial, code, durationSeconds: duration}),
-    )) as CachedSession['Credentials']
+    )
     const identity = await sts
       .getCallerIdentity({...ctx, credentials: {accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken}})
       .catch(() => undefined)
@@ -205,8 +213,7 @@ async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, di
         for (const step of resolved.roles) {
           const isLast = step === last
           const duration = Math.min(isLast ? wanted : step.durationSeconds ?? ROLE_CHAIN_MAX, ROLE_CHAIN_MAX)
-          const run = options.reporter.progress ?? ((_t: string, w: () => Promise<unknown>) => w())
-          assumed = (await run(`Assuming ${step.roleArn}`, () =>
+          assumed = await withProgress(options.reporter, `Assuming ${step.roleArn}`, () =>
             sts.assumeRole(
               {
                 region,
@@ -217,7 +224,7 @@ async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, di
               },
               {roleArn: step.roleArn, sessionName: sessionNameFor(step, mfa.session), durationSeconds: duration, externalId: step.externalId},
             ),
-          )) as Awaited<ReturnType<typeof sts.assumeRole>>
+          )
           creds = assumed.Credentials
         }
         const session: CachedSession = {

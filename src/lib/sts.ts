@@ -5,6 +5,7 @@
  */
 import {MfaError} from './errors.js'
 import type {CachedSession, StsCredentials} from './cache.js'
+import {maskKeyId} from './redact.js'
 import {rfc3339} from './time.js'
 
 export interface CallContext {
@@ -169,10 +170,6 @@ function endpointLabel(ctx: CallContext): string {
   return ctx.endpoint || (iam ? env.AWS_ENDPOINT_URL_IAM : env.AWS_ENDPOINT_URL_STS) || env.AWS_ENDPOINT_URL || (iam ? 'iam.amazonaws.com' : `sts.${ctx.region}.amazonaws.com`)
 }
 
-function masked(accessKeyId: string): string {
-  return accessKeyId.length > 8 ? `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}` : '…'
-}
-
 /** One line for the user; the SDK's error stays attached as the cause, for MFA_DEBUG. */
 export function describeStsError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
   if (error instanceof MfaError) return error
@@ -222,12 +219,12 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
     })
   }
   if (name === 'InvalidClientTokenId' && !ctx.credentials.sessionToken) {
-    return new MfaError(`${svc} does not know the access key ${masked(ctx.credentials.accessKeyId)} of profile "${ctx.profile}" (deleted, deactivated or mistyped)`, {
+    return new MfaError(`${svc} does not know the access key ${maskKeyId(ctx.credentials.accessKeyId)} of profile "${ctx.profile}" (deleted, deactivated or mistyped)`, {
       hint: `Check aws_access_key_id in [${ctx.profile}] of your credentials file, or create a new key in IAM.`,
     })
   }
   if (name === 'SignatureDoesNotMatch' && !/expired/i.test(message)) {
-    return new MfaError(`${svc} rejected the signature: the secret key of profile "${ctx.profile}" does not match its access key ${masked(ctx.credentials.accessKeyId)}`, {
+    return new MfaError(`${svc} rejected the signature: the secret key of profile "${ctx.profile}" does not match its access key ${maskKeyId(ctx.credentials.accessKeyId)}`, {
       hint: `Check aws_secret_access_key in [${ctx.profile}] of your credentials file.`,
     })
   }
