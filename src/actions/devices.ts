@@ -6,6 +6,7 @@ import {setSection} from '../lib/ini.js'
 import {resolveProfile, type ResolvedProfile} from '../lib/profile.js'
 import {partitionRegion, stsRegion} from '../lib/session.js'
 import {callAws, getCallerIdentity, type CallContext} from '../lib/sts.js'
+import {longTermCredentials} from '../keys/long-term.js'
 
 export interface Device {
   serialNumber: string
@@ -34,7 +35,7 @@ async function listDevices(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): P
     // IAM is global: it lives in the partition's main region.
     region: partitionRegion(resolved),
     endpoint: resolved.iamEndpoint,
-    credentials: {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
+    credentials: await longTermCredentials(resolved.keys),
     profile: resolved.keys.name,
     env,
   }
@@ -55,7 +56,7 @@ async function guessDevice(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, sa
   const id = await getCallerIdentity({
     region: stsRegion(resolved, env),
     endpoint: resolved.stsEndpoint,
-    credentials: {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
+    credentials: await longTermCredentials(resolved.keys),
     profile: resolved.keys.name,
     env,
   })

@@ -19,6 +19,7 @@ import {secondsLeft, sessionFileFor, stsRegion} from './session.js'
 import {localTime} from './time.js'
 import {MARKER_PROFILE, MARKER_SHELL} from './vars.js'
 import {formatTimeLeft} from '../shells/segment.js'
+import {longTermCredentials} from '../keys/long-term.js'
 
 export type Status = 'ok' | 'warning' | 'problem'
 
@@ -233,7 +234,7 @@ async function checkKeys(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, iden
     const who = await identity({
       region: stsRegion(resolved, env),
       endpoint: resolved.stsEndpoint,
-      credentials: {accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey},
+      credentials: await longTermCredentials(keys),
       profile: keys.name,
       env,
     })

@@ -7,12 +7,16 @@ import {parseDuration} from './duration.js'
 import {MfaError} from './errors.js'
 import type {IniSection} from './ini.js'
 import {quoteForHint} from './quote.js'
+import {KEYRING_SETTING} from '../keys/setting.js'
 
 /** The profile whose long-term keys call GetSessionToken. */
 export interface KeyProfile {
   name: string
   accessKeyId: string
+  /** '' when the secret is in the OS keyring (read it with longTermCredentials in src/keys/long-term.ts). */
   secretAccessKey: string
+  /** The profile's config says mfa_keyring: the secret is in the OS keyring, under accessKeyId. */
+  inKeyring?: boolean
   durationSeconds?: number
 }
 
@@ -119,7 +123,7 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
     }
     seen.add(current)
     chain.push({name: current, settings})
-    const hasKeys = Boolean(settings.aws_access_key_id && settings.aws_secret_access_key)
+    const hasKeys = Boolean((settings.aws_access_key_id && settings.aws_secret_access_key) || settings[KEYRING_SETTING])
     const source = settings.source_profile
     // A role profile whose source is itself uses its own keys for the role (the AWS CLI's rule).
     if (settings.role_arn && source && !(source === current && hasKeys)) {
@@ -137,7 +141,10 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
 
   const root = chain.at(-1)!
   const rs = root.settings
-  if (!rs.aws_access_key_id || !rs.aws_secret_access_key) {
+  // Keys in the credentials file win over mfa_keyring, as they do for every other tool.
+  const inFile = Boolean(rs.aws_access_key_id && rs.aws_secret_access_key)
+  const inKeyring = !inFile && Boolean(rs[KEYRING_SETTING]?.trim())
+  if (!inFile && !inKeyring) {
     const sso = rs.sso_session || rs.sso_start_url
     throw new MfaError(
       sso
@@ -196,8 +203,9 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
     region: chain.map(c => c.settings.region).find(Boolean),
     keys: {
       name: root.name,
-      accessKeyId: rs.aws_access_key_id.trim(),
-      secretAccessKey: rs.aws_secret_access_key.trim(),
+      accessKeyId: inFile ? rs.aws_access_key_id.trim() : rs[KEYRING_SETTING].trim(),
+      secretAccessKey: inFile ? rs.aws_secret_access_key.trim() : '',
+      ...(inKeyring ? {inKeyring} : {}),
       durationSeconds: rs.role_arn && rs.source_profile === root.name ? undefined : durationSetting(rs, root.name),
     },
     roles,

@@ -145,7 +145,7 @@ async function mfaSession(
     const ctx = {
       region: stsRegion(resolved, env),
       endpoint: resolved.stsEndpoint,
-      credentials: {accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey},
+      credentials: await (await import('../keys/long-term.js')).longTermCredentials(keys),
       profile: keys.name,
       env,
     }

@@ -1,0 +1,189 @@
+/**
+ * `mfa keys`: long-term keys in a real OS keyring (gnome-keyring on a private D-Bus session bus),
+ * checked with secret-tool, used by the real binary against the local STS server.
+ */
+import {writeFileSync} from 'node:fs'
+import {describeWith} from '../helpers/tools.js'
+import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
+import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
+
+const PLAIN = `# long-term keys of the demo user\n[default]\n`
+const OTHER_ID = 'AKIAOTHER00000000000'
+const OTHER_SECRET = 'otherSecret/0000000000000000000000000000'
+
+/** Exit 0; on failure the message shows stderr. */
+function expectOk(r: {code: number | null; stderr: string}): void {
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`)
+}
+
+const countAkia = (text: string) => text.split('\n').filter(l => l.includes('AKIA')).length
+
+describeWith(KEYRING_TOOLS, 'keys in the OS keyring', () => {
+  let world: World
+  let keyring: Keyring
+  const env = (extra: NodeJS.ProcessEnv = {}) => world.env({...keyring.env, ...extra})
+  const mfa = (args: string[], extra: NodeJS.ProcessEnv = {}, input?: string) => world.mfa(args, {env: env(extra), input})
+
+  beforeEach(async () => {
+    keyring = await startKeyring()
+    world = await makeWorld()
+  })
+  afterEach(async () => {
+    await world.close()
+    await keyring.stop()
+  })
+
+  test('import moves the keys into the keyring, keeps every other byte, and login, env, exec, credential-process use them', async () => {
+    const config = world.read(world.configPath)
+    const r = await mfa(['keys', 'import'])
+    expect(r.stderr).toMatch(/^mfa: moved the keys of profile "default" \(AKIA…MPLE\) from ~\/.aws\/credentials into the OS keyring/)
+    expect(r.code).toBe(0)
+    expect(await keyring.lookup(DEMO.accessKeyId)).toBe(DEMO.secretAccessKey)
+    expect(world.read(world.credentialsPath)).toBe(PLAIN)
+    expect(countAkia(world.read(world.credentialsPath))).toBe(0)
+    expect(world.read(world.configPath)).toBe(`${config}mfa_keyring = ${DEMO.accessKeyId}\n`)
+
+    // Each command makes a new session: each reads the secret from the keyring to sign GetSessionToken.
+    const runs: string[][] = [
+      ['login', '-t'],
+      ['env', '--shell', 'json', '-f', '-t'],
+      ['credential-process', '-f', '-t'],
+      ['exec', '-f', '-t'],
+    ]
+    for (const args of runs) {
+      const code = await world.freshCode()
+      const full = args[0] === 'exec' ? [...args, code, '--', 'sh', '-c', 'printf %s "$AWS_ACCESS_KEY_ID"'] : [...args, code]
+      const out = await mfa(full)
+      expect({args, code: out.code, stderr: out.stderr}).toEqual({args, code: 0, stderr: expect.any(String)})
+      if (args[0] === 'exec') expect(out.stdout).toMatch(/^ASIA/)
+    }
+    const signed = world.sts.calls.filter(c => c.action === 'GetSessionToken')
+    expect(signed).toHaveLength(4)
+    expect(signed.every(c => c.ok && c.accessKeyId === DEMO.accessKeyId)).toBe(true)
+  })
+
+  test('the cached fast path never opens the keyring', async () => {
+    expectOk(await mfa(['keys', 'import']))
+    const login = await mfa(['login', '-t', await world.freshCode()])
+    expect(login.stderr).toMatch(/^mfa: session for /)
+    expect(login.code).toBe(0)
+    // No bus at all now: env, exec, credential-process and status still answer from the cache.
+    const noBus = {DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus'}
+    expectOk(await mfa(['env', '--shell', 'json'], noBus))
+    expectOk(await mfa(['credential-process'], noBus))
+    expectOk(await mfa(['exec', '--', 'true'], noBus))
+    // A new session needs the secret: then the missing bus is the one-line error.
+    const forced = await mfa(['login', '-f', '-t', await world.freshCode()], noBus)
+    expect(forced.stderr).toMatch(/^mfa: cannot read key AKIA…MPLE from the OS keyring: no D-Bus session bus to reach the keyring \(DBUS_SESSION_BUS_ADDRESS points at no running bus\)\nhint: /)
+    expect(forced.code).toBe(1)
+  })
+
+  test('add reads the keys from stdin (never argv), list masks them, export writes them back, remove deletes them', async () => {
+    writeFileSync(world.configPath, `${DEMO_CONFIG}\n[profile other]\nregion = us-east-1\n`)
+    const added = await mfa(['keys', 'add', '-p', 'other'], {}, `${OTHER_ID}\n${OTHER_SECRET}\n`)
+    expect(added.stderr).toBe('mfa: stored key AKIA…0000 of profile "other" in the OS keyring\n')
+    expect(added.code).toBe(0)
+    expect(await keyring.lookup(OTHER_ID)).toBe(OTHER_SECRET)
+    expect(world.read(world.configPath)).toBe(`${DEMO_CONFIG}\n[profile other]\nregion = us-east-1\nmfa_keyring = ${OTHER_ID}\n`)
+
+    const list = await mfa(['keys', 'list'])
+    expect(list.stdout).toBe('default  AKIA…MPLE  ~/.aws/credentials (plaintext)\nother    AKIA…0000  OS keyring\n')
+    expect(list.code).toBe(0)
+    expect(list.stdout + list.stderr).not.toContain(OTHER_SECRET)
+
+    const credentials = world.read(world.credentialsPath)
+    const exported = await mfa(['keys', 'export', '-p', 'other'])
+    expect(exported.stderr).toBe('mfa: wrote the keys of profile "other" (AKIA…0000) into ~/.aws/credentials, in plaintext, and removed them from the OS keyring\n')
+    expect(exported.code).toBe(0)
+    expect(world.read(world.credentialsPath)).toBe(`${credentials}\n[other]\naws_access_key_id = ${OTHER_ID}\naws_secret_access_key = ${OTHER_SECRET}\n`)
+    expect(world.read(world.configPath)).toBe(`${DEMO_CONFIG}\n[profile other]\nregion = us-east-1\n`)
+    expect(await keyring.lookup(OTHER_ID)).toBeUndefined()
+
+    // Import, then export: the files are byte for byte what they were.
+    const before = world.snapshot()
+    expectOk(await mfa(['keys', 'import']))
+    expectOk(await mfa(['keys', 'export']))
+    expect(world.read(world.configPath)).toBe(before['/.aws/config'])
+    expect(countAkia(world.read(world.credentialsPath))).toBe(2)
+
+    // remove: the keyring item and the setting go; sessions of other profiles stay.
+    writeFileSync(world.credentialsPath, `${world.read(world.credentialsPath)}\n[work]\naws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n`)
+    writeFileSync(world.configPath, `${world.read(world.configPath)}\n[profile work]\nmfa_serial = ${DEMO.mfaSerial}\n`)
+    expectOk(await mfa(['login', '-p', 'work', '-t', await world.freshCode()]))
+    expectOk(await mfa(['keys', 'import']))
+    const sessions = Object.entries(world.snapshot()).filter(([path]) => path.startsWith('/.aws/mfa/session-work'))
+    expect(sessions).toHaveLength(1)
+    const removed = await mfa(['keys', 'remove'])
+    expect(removed.stderr).toMatch(/^mfa: removed the long-term keys of profile "default": AKIA…MPLE from the OS keyring\. Its session stays/)
+    expectOk(removed)
+    expect(await keyring.lookup(DEMO.accessKeyId)).toBeUndefined()
+    expect(world.read(world.configPath)).not.toContain('mfa_keyring')
+    const after = world.snapshot()
+    for (const [path, content] of sessions) expect(after[path]).toBe(content)
+    expect(world.read(world.credentialsPath)).toContain('[work-mfa]')
+    expect((await mfa(['keys', 'list'])).stdout).toBe('other  AKIA…0000  ~/.aws/credentials (plaintext)\nwork   AKIA…MPLE  ~/.aws/credentials (plaintext)\n')
+  })
+
+  test('add refuses keys on the command line and temporary keys, and never echoes the secret', async () => {
+    const argv = await mfa(['keys', 'add', OTHER_ID, OTHER_SECRET])
+    expect(argv.code).toBe(2)
+    const temporary = await mfa(['keys', 'add', '-p', 'x'], {}, `ASIAOTHER00000000000\n${OTHER_SECRET}\n`)
+    expect(temporary.stderr).toMatch(/^mfa: that access key id starts with ASIA/)
+    expect(temporary.stderr).not.toContain(OTHER_SECRET)
+    expect(temporary.code).toBe(2)
+  })
+
+  test('a missing item: one line that says how to put it back', async () => {
+    writeFileSync(world.credentialsPath, PLAIN)
+    writeFileSync(world.configPath, `${DEMO_CONFIG}mfa_keyring = ${DEMO.accessKeyId}\n`)
+    const r = await mfa(['login', '-t', await world.freshCode()])
+    expect(r.stderr).toBe(`mfa: the OS keyring has no secret for key AKIA…MPLE of profile "default" (mfa_keyring in its config)\nhint: Store the key again: mfa keys add\n`)
+    expect(r.code).toBe(1)
+    await keyring.store(DEMO.accessKeyId, DEMO.secretAccessKey)
+    expectOk(await mfa(['login', '-t', await world.freshCode()]))
+  })
+})
+
+describeWith(KEYRING_TOOLS, 'when the keyring cannot be used, files and keys stay as they were', () => {
+  let world: World
+  beforeEach(async () => {
+    world = await makeWorld()
+  })
+  afterEach(async () => {
+    await world.close()
+  })
+
+  async function importFails(env: NodeJS.ProcessEnv, message: RegExp): Promise<void> {
+    const before = world.snapshot()
+    const r = await world.mfa(['keys', 'import'], {env})
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr.split('\n')).toHaveLength(3)
+    expect(r.code).toBe(1)
+    expect(world.snapshot()).toEqual(before)
+    expect(world.read(world.credentialsPath)).toBe(DEMO_CREDENTIALS)
+  }
+
+  test('no D-Bus session bus', async () => {
+    await importFails(world.env(), /^mfa: cannot read key AKIA…MPLE from the OS keyring: no D-Bus session bus to reach the keyring \(DBUS_SESSION_BUS_ADDRESS is not set/)
+  })
+
+  test('a locked collection', async () => {
+    const keyring = await startKeyring()
+    try {
+      await keyring.lock()
+      await importFails(world.env(keyring.env), /^mfa: cannot (read|store) key AKIA…MPLE (from|in) the OS keyring: the keyring collection is locked and no unlock prompt could be shown here\nhint: Unlock it/)
+      expect(await keyring.lookup(DEMO.accessKeyId)).toBeUndefined()
+    } finally {
+      await keyring.stop()
+    }
+  })
+
+  test('a keyring never set up (no collection)', async () => {
+    const keyring = await startKeyring({unlocked: false})
+    try {
+      await importFails(world.env(keyring.env), /^mfa: cannot store key AKIA…MPLE in the OS keyring: the keyring has no collection/)
+    } finally {
+      await keyring.stop()
+    }
+  })
+})
