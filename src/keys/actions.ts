@@ -40,11 +40,11 @@ export function profileArg(profile: string): string {
 }
 
 /** Other profiles whose mfa_keyring names the same item: it stays while one of them uses it. */
-function sharedWith(files: AwsFiles, profile: string, accessKeyId: string): string[] {
+export function sharedWith(files: AwsFiles, profile: string, accessKeyId: string): string[] {
   return profileNames(files).filter(p => p !== profile && locateKeys(files, p).keyring === accessKeyId)
 }
 
-async function setKeyringSetting(env: NodeJS.ProcessEnv, profile: string, accessKeyId: string | undefined): Promise<void> {
+export async function setKeyringSetting(env: NodeJS.ProcessEnv, profile: string, accessKeyId: string | undefined): Promise<void> {
   await editIniFile(env, configPath(env), file => {
     const section = configSectionName(profile)
     if (file.sections.get(section)?.[KEYRING_SETTING] === accessKeyId) return {result: undefined}

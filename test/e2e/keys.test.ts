@@ -124,6 +124,50 @@ describeWith(KEYRING_TOOLS, 'keys in the OS keyring', () => {
     expect((await mfa(['keys', 'list'])).stdout).toBe('other  AKIA…0000  ~/.aws/credentials (plaintext)\nwork   AKIA…MPLE  ~/.aws/credentials (plaintext)\n')
   })
 
+  test('rotate: a new key in the keyring, the old one refused by STS, nothing in plaintext', async () => {
+    expectOk(await mfa(['keys', 'import']))
+    const r = await mfa(['keys', 'rotate', '-t', await world.freshCode()])
+    expectOk(r)
+    const id = /^mfa_keyring = (AKIA\w+)$/m.exec(world.read(world.configPath))![1]
+    expect(id).not.toBe(DEMO.accessKeyId)
+    expect(r.stderr).toContain(`mfa: rotated the key of profile "default": ${id.slice(0, 4)}…${id.slice(-4)} is in the OS keyring`)
+    expect(await keyring.lookup(id)).toMatch(/^\S{40}$/)
+    expect(await keyring.lookup(DEMO.accessKeyId)).toBeUndefined()
+    expect(countAkia(world.read(world.credentialsPath))).toBe(0)
+    // Every IAM call was signed with the MFA session.
+    const iamCalls = world.sts.calls.filter(c => /AccessKey/.test(c.action))
+    expect(iamCalls.map(c => c.action)).toEqual(['ListAccessKeys', 'CreateAccessKey', 'DeleteAccessKey'])
+    expect(iamCalls.every(c => c.ok && c.accessKeyId.startsWith('ASIA'))).toBe(true)
+    // The new key makes sessions; the old one is refused.
+    expectOk(await mfa(['login', '-t', await world.freshCode()]))
+    expect(world.sts.calls.filter(c => c.action === 'GetSessionToken').at(-1)).toMatchObject({ok: true, accessKeyId: id})
+    writeFileSync(world.credentialsPath, DEMO_CREDENTIALS)
+    const refused = await mfa(['login', '-f', '-t', await world.freshCode()])
+    expect(refused.stderr).toMatch(/^mfa: STS does not know the access key AKIA…MPLE of profile "default"/)
+    expect(refused.code).toBe(1)
+  })
+
+  test('rotate with keys in the file: the new key replaces the old in place; with a second key in IAM nothing changes', async () => {
+    const r = await mfa(['keys', 'rotate', '-t', await world.freshCode()])
+    expectOk(r)
+    const text = world.read(world.credentialsPath)
+    const id = /^aws_access_key_id = (AKIA\w+)$/m.exec(text)![1]
+    expect(id).not.toBe(DEMO.accessKeyId)
+    expect(text.split('\n[mfa]')[0]).toMatch(new RegExp(`^# long-term keys of the demo user\n\\[default\\]\naws_access_key_id = ${id}\naws_secret_access_key = \\S{40}\n$`))
+    // A second key made elsewhere: no room for a third, and the keys stay as they are.
+    const creds = /^aws_secret_access_key = (\S+)$/m.exec(text)![1]
+    const {IAMClient, CreateAccessKeyCommand} = await import('@aws-sdk/client-iam')
+    const client = new IAMClient({region: 'us-east-1', endpoint: world.sts.url, credentials: {accessKeyId: id, secretAccessKey: creds}})
+    const second = await client.send(new CreateAccessKeyCommand({}))
+    client.destroy()
+    const full = await mfa(['keys', 'rotate', '-t', await world.freshCode()])
+    expect(full.stderr).toMatch(new RegExp(`^mfa: the user of profile "default" already has a second access key \\(${second.AccessKey!.AccessKeyId!.slice(0, 4)}…`))
+    expect(full.code).toBe(1)
+    const keysOnly = (t: string) => t.split('\n[mfa]')[0]
+    expect(keysOnly(world.read(world.credentialsPath))).toBe(keysOnly(text))
+    expect(world.sts.calls.filter(c => c.action === 'CreateAccessKey')).toHaveLength(2)
+  })
+
   test('add refuses keys on the command line and temporary keys, and never echoes the secret', async () => {
     const argv = await mfa(['keys', 'add', OTHER_ID, OTHER_SECRET])
     expect(argv.code).toBe(2)
