@@ -65,11 +65,19 @@ export interface LocalSts {
   fail(rule: FaultRule): void
   clearFaults(): void
   setClockOffset(ms: number): void // server "now" = Date.now() + offset (affects TOTP, timestamps, expirations)
+  /** Credentials issued from now on end at rule.at, whatever duration was asked (undefined: as asked). */
+  setExpiry(rule: ExpiryRule | undefined): void
   now(): number // server time in ms
   code(serial: string, at?: number): string // the TOTP code the device shows now (or at a time)
   addUser(u: StsUser): void
   addRole(r: StsRole): void
   close(): Promise<void>
+}
+
+/** A test's own expiry: credentials of `kind` (default: both kinds) end at `at` (epoch ms). */
+export interface ExpiryRule {
+  at: number
+  kind?: 'session' | 'role'
 }
 
 export interface LocalStsOptions {
