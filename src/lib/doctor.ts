@@ -23,7 +23,7 @@ import {longTermCredentials} from '../keys/long-term.js'
 
 export type Status = 'ok' | 'warning' | 'problem'
 
-export type CheckName = 'config' | 'credentials' | 'keys' | 'mfa_serial' | 'mfa_process' | 'clock' | 'session' | 'environment' | 'shell'
+export type CheckName = 'config' | 'credentials' | 'keys' | 'keyring' | 'mfa_serial' | 'mfa_process' | 'clock' | 'session' | 'environment' | 'shell'
 
 export interface Finding {
   check: CheckName
@@ -420,7 +420,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   // STS: the clock first; the keys and the session only when it answers.
   const {callTimeoutMs, getCallerIdentity} = await import('./sts.js')
   const clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
-  if (keysResolved) profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
+  // The keyring before the keys: when it cannot give the secret, STS is not asked about the keys.
+  const keyring = files && keysResolved ? await (await import('../keys/doctor.js')).checkKeyring(files, keysResolved.keys, env) : undefined
+  if (keysResolved && keyring?.status !== 'problem') profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
+  if (keyring) profileChecks.unshift(keyring)
   let session: {finding: Finding; session?: CachedSession} | undefined
   if (resolved) session = await checkSession(resolved, profile, env, getCallerIdentity, clock.reachable, now)
 

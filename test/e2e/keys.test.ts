@@ -168,6 +168,33 @@ describeWith(KEYRING_TOOLS, 'keys in the OS keyring', () => {
     expect(world.sts.calls.filter(c => c.action === 'CreateAccessKey')).toHaveLength(2)
   })
 
+  test('doctor: the keyring answers and holds the key; a missing item and a missing bus are problems', async () => {
+    expectOk(await mfa(['keys', 'import']))
+    type Report = {ok: boolean; checks: Array<{check: string; status: string; message: string; fix?: string}>}
+    const report = async (extra: NodeJS.ProcessEnv = {}) => {
+      const r = await mfa(['doctor', '--json'], extra)
+      return {code: r.code, ...(JSON.parse(r.stdout) as Report)}
+    }
+    const well = await report()
+    expect(well.checks.find(c => c.check === 'keyring')).toEqual({check: 'keyring', status: 'ok', message: 'the long-term key of profile "default" (AKIA…MPLE) is in the OS keyring, which answers'})
+    expect(well.checks.find(c => c.check === 'keys')).toMatchObject({status: 'ok', message: `long-term keys of profile "default" (AKIA…MPLE) belong to ${DEMO.userArn}`})
+
+    const noBus = await report({DBUS_SESSION_BUS_ADDRESS: ''})
+    expect(noBus.code).toBe(1)
+    expect(noBus.checks.find(c => c.check === 'keyring')).toMatchObject({status: 'problem', message: expect.stringMatching(/^cannot read key AKIA…MPLE from the OS keyring: no D-Bus session bus/)})
+    expect(noBus.checks.find(c => c.check === 'keys')).toBeUndefined()
+
+    expect(await keyring.lookup(DEMO.accessKeyId)).toBe(DEMO.secretAccessKey)
+    writeFileSync(world.configPath, `${DEMO_CONFIG}mfa_keyring = ${OTHER_ID}\n`)
+    const missing = await report()
+    expect(missing.checks.find(c => c.check === 'keyring')).toEqual({
+      check: 'keyring',
+      status: 'problem',
+      message: 'the OS keyring answers but has no secret for the long-term key of profile "default" (AKIA…0000)',
+      fix: 'store it again: mfa keys add',
+    })
+  })
+
   test('add refuses keys on the command line and temporary keys, and never echoes the secret', async () => {
     const argv = await mfa(['keys', 'add', OTHER_ID, OTHER_SECRET])
     expect(argv.code).toBe(2)

@@ -84,8 +84,10 @@ export async function startKeyring(options: {unlocked?: boolean} = {}): Promise<
     async stop() {
       const exited = new Promise(resolve => child.once('exit', resolve))
       child.stdin!.end()
-      await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 5_000))])
-      if (child.exitCode === null) child.kill('SIGKILL')
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([exited, new Promise(resolve => (timer = setTimeout(resolve, 5_000)))])
+      clearTimeout(timer)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
       rmSync(home, {recursive: true, force: true})
     },
   }
