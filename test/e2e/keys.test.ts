@@ -3,7 +3,10 @@
  * checked with secret-tool, used by the real binary against the local STS server.
  */
 import {writeFileSync} from 'node:fs'
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
 import {describeWith} from '../helpers/tools.js'
+import {run} from '../helpers/cli.js'
 import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
 
@@ -195,6 +198,25 @@ describeWith(KEYRING_TOOLS, 'keys in the OS keyring', () => {
     })
   })
 
+  test('a failure mid-import (the file changed under it) takes the keyring item and the setting back', async () => {
+    // The credentials file is a FIFO: mfa's first read gets the keys, its re-read under the lock gets
+    // them with another secret, as if someone edited the file while the keyring was storing.
+    const fifo = join(world.home, 'credentials.fifo')
+    expect((await run('mkfifo', [fifo])).code).toBe(0)
+    const config = world.read(world.configPath)
+    const changed = DEMO_CREDENTIALS.replace(DEMO.secretAccessKey, OTHER_SECRET)
+    const writer = (async () => {
+      await writeFile(fifo, DEMO_CREDENTIALS)
+      await writeFile(fifo, changed)
+    })()
+    const r = await mfa(['keys', 'import'], {AWS_SHARED_CREDENTIALS_FILE: fifo})
+    await writer
+    expect(r.stderr).toBe(`mfa: [default] in ~/credentials.fifo changed while mfa was importing its keys; nothing was changed\nhint: Run the command again.\n`)
+    expect(r.code).toBe(1)
+    expect(world.read(world.configPath)).toBe(config)
+    expect(await keyring.lookup(DEMO.accessKeyId)).toBeUndefined()
+  })
+
   test('add refuses keys on the command line and temporary keys, and never echoes the secret', async () => {
     const argv = await mfa(['keys', 'add', OTHER_ID, OTHER_SECRET])
     expect(argv.code).toBe(2)
@@ -244,6 +266,15 @@ describeWith(KEYRING_TOOLS, 'when the keyring cannot be used, files and keys sta
       await keyring.lock()
       await importFails(world.env(keyring.env), /^mfa: cannot (read|store) key AKIA…MPLE (from|in) the OS keyring: the keyring collection is locked and no unlock prompt could be shown here\nhint: Unlock it/)
       expect(await keyring.lookup(DEMO.accessKeyId)).toBeUndefined()
+    } finally {
+      await keyring.stop()
+    }
+  })
+
+  test('a headless session: a bus, but no Secret Service on it', async () => {
+    const keyring = await startKeyring({service: false})
+    try {
+      await importFails(world.env(keyring.env), /^mfa: cannot read key AKIA…MPLE from the OS keyring: no keyring service runs on the D-Bus session bus \(a headless session/)
     } finally {
       await keyring.stop()
     }

@@ -4,7 +4,7 @@
  * libsecret-tools) reads it independently of mfa's library.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
-import {mkdirSync, mkdtempSync, rmSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {run} from './cli.js'
@@ -31,9 +31,10 @@ const PASSPHRASE = 'test passphrase'
 
 /**
  * Starts dbus-run-session with a shell that starts gnome-keyring-daemon, prints the bus address
- * and waits for its stdin to close. With unlocked: false, no login collection is ever made.
+ * and waits for its stdin to close. With unlocked: false, no login collection is ever made. With
+ * service: false, the bus has no Secret Service at all (nothing can be activated: a headless server).
  */
-export async function startKeyring(options: {unlocked?: boolean} = {}): Promise<Keyring> {
+export async function startKeyring(options: {unlocked?: boolean; service?: boolean} = {}): Promise<Keyring> {
   const home = mkdtempSync(join(tmpdir(), 'mfa-keyring-'))
   const runtime = join(home, 'run')
   mkdirSync(runtime, {mode: 0o700})
@@ -43,14 +44,27 @@ export async function startKeyring(options: {unlocked?: boolean} = {}): Promise<
     XDG_DATA_HOME: join(home, 'data'),
     XDG_RUNTIME_DIR: runtime,
     KEYRING_PASSPHRASE: PASSPHRASE,
-    UNLOCK: options.unlocked === false ? '' : '1',
+    UNLOCK: options.unlocked === false || options.service === false ? '' : '1',
+  }
+  const busArgs: string[] = []
+  if (options.service === false) {
+    // A session bus like the standard one, without the directories of activatable services.
+    const conf = join(home, 'bus.conf')
+    writeFileSync(
+      conf,
+      `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir=${runtime}</listen><auth>EXTERNAL</auth>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
+`,
+    )
+    busArgs.push(`--config-file=${conf}`)
   }
   const script = [
     'if [ -n "$UNLOCK" ]; then printf %s "$KEYRING_PASSPHRASE" | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1; fi',
     'echo "BUS=$DBUS_SESSION_BUS_ADDRESS"',
     'exec cat >/dev/null',
   ].join('\n')
-  const child: ChildProcess = spawn('dbus-run-session', ['--', 'sh', '-c', script], {env, stdio: ['pipe', 'pipe', 'ignore']})
+  const child: ChildProcess = spawn('dbus-run-session', [...busArgs, '--', 'sh', '-c', script], {env, stdio: ['pipe', 'pipe', 'ignore']})
   const address = await new Promise<string>((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => reject(new Error('the test keyring did not start within 10 s')), 10_000)
