@@ -6,7 +6,8 @@ import {writeFileSync} from 'node:fs'
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describeWith} from '../helpers/tools.js'
-import {run} from '../helpers/cli.js'
+import {BIN, run} from '../helpers/cli.js'
+import {terminal} from '../helpers/tmux.js'
 import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
 
@@ -21,7 +22,7 @@ function expectOk(r: {code: number | null; stderr: string}): void {
 
 const countAkia = (text: string) => text.split('\n').filter(l => l.includes('AKIA')).length
 
-describeWith(KEYRING_TOOLS, 'keys in the OS keyring', () => {
+describeWith([...KEYRING_TOOLS, 'tmux'], 'keys in the OS keyring', () => {
   let world: World
   let keyring: Keyring
   const env = (extra: NodeJS.ProcessEnv = {}) => world.env({...keyring.env, ...extra})
@@ -215,6 +216,28 @@ describeWith(KEYRING_TOOLS, 'keys in the OS keyring', () => {
     expect(r.code).toBe(1)
     expect(world.read(world.configPath)).toBe(config)
     expect(await keyring.lookup(DEMO.accessKeyId)).toBeUndefined()
+  })
+
+  test('add on a real terminal: the id is shown as typed, the secret is not', async () => {
+    const t = await terminal([process.execPath, BIN, 'keys', 'add', '-p', 'other'], env({TERM: 'xterm-256color'}), {cwd: world.home})
+    try {
+      await t.waitFor(/Access key id for profile other: $/m)
+      await t.send(OTHER_ID, {literal: true})
+      await t.send('Enter')
+      await t.waitFor(/Secret access key \(not shown\): $/m)
+      await t.send(OTHER_SECRET.slice(0, 10) + 'x', {literal: true})
+      await t.send('BSpace')
+      await t.send(OTHER_SECRET.slice(10), {literal: true})
+      await t.send('Enter')
+      expect(await t.exitCode()).toBe(0)
+      const screen = await t.screen()
+      expect(screen).toContain(`Access key id for profile other: ${OTHER_ID}\n`)
+      expect(screen).toContain('mfa: stored key AKIA…0000 of profile "other" in the OS keyring')
+      expect(screen).not.toContain(OTHER_SECRET.slice(0, 6))
+    } finally {
+      await t.close()
+    }
+    expect(await keyring.lookup(OTHER_ID)).toBe(OTHER_SECRET)
   })
 
   test('add refuses keys on the command line and temporary keys, and never echoes the secret', async () => {
