@@ -3,10 +3,11 @@
  * checked with secret-tool, used by the real binary against the local STS server.
  */
 import {writeFileSync} from 'node:fs'
-import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {describeWith} from '../helpers/tools.js'
-import {BIN, run} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
+import {cacheDir, hashKey} from '../../src/lib/cache.js'
+import {acquireLock} from '../../src/lib/lock.js'
 import {terminal} from '../helpers/tmux.js'
 import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
@@ -200,19 +201,22 @@ describeWith([...KEYRING_TOOLS, 'tmux'], 'keys in the OS keyring', () => {
   })
 
   test('a failure mid-import (the file changed under it) takes the keyring item and the setting back', async () => {
-    // The credentials file is a FIFO: mfa's first read gets the keys, its re-read under the lock gets
-    // them with another secret, as if someone edited the file while the keyring was storing.
-    const fifo = join(world.home, 'credentials.fifo')
-    expect((await run('mkfifo', [fifo])).code).toBe(0)
+    // This test holds the credentials file's lock, as another mfa would. mfa stores the key, writes
+    // mfa_keyring, and waits for the lock; meanwhile the file gets another secret. Under the lock mfa
+    // reads the file again, finds the change, and undoes what it did.
+    const lockFile = join(cacheDir(world.env()), `credentials-${hashKey('credentials', world.credentialsPath)}.lock`)
+    const lock = await acquireLock(lockFile)
     const config = world.read(world.configPath)
-    const changed = DEMO_CREDENTIALS.replace(DEMO.secretAccessKey, OTHER_SECRET)
-    const writer = (async () => {
-      await writeFile(fifo, DEMO_CREDENTIALS)
-      await writeFile(fifo, changed)
-    })()
-    const r = await mfa(['keys', 'import'], {AWS_SHARED_CREDENTIALS_FILE: fifo})
-    await writer
-    expect(r.stderr).toBe(`mfa: [default] in ~/credentials.fifo changed while mfa was importing its keys; nothing was changed\nhint: Run the command again.\n`)
+    const importing = mfa(['keys', 'import'])
+    try {
+      for (let i = 0; !world.read(world.configPath).includes('mfa_keyring') && i < 300; i++) await new Promise(resolve => setTimeout(resolve, 50))
+      expect(await keyring.lookup(DEMO.accessKeyId)).toBe(DEMO.secretAccessKey)
+      writeFileSync(world.credentialsPath, DEMO_CREDENTIALS.replace(DEMO.secretAccessKey, OTHER_SECRET))
+    } finally {
+      lock.release()
+    }
+    const r = await importing
+    expect(r.stderr).toBe('mfa: [default] in ~/.aws/credentials changed while mfa was importing its keys; nothing was changed\nhint: Run the command again.\n')
     expect(r.code).toBe(1)
     expect(world.read(world.configPath)).toBe(config)
     expect(await keyring.lookup(DEMO.accessKeyId)).toBeUndefined()
