@@ -36,6 +36,7 @@ async function listDevices(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): P
     region: partitionRegion(resolved),
     endpoint: resolved.iamEndpoint,
     credentials: await longTermCredentials(resolved.keys),
+    keysInKeyring: resolved.keys.inKeyring,
     profile: resolved.keys.name,
     env,
   }
@@ -57,6 +58,7 @@ async function guessDevice(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, sa
     region: stsRegion(resolved, env),
     endpoint: resolved.stsEndpoint,
     credentials: await longTermCredentials(resolved.keys),
+    keysInKeyring: resolved.keys.inKeyring,
     profile: resolved.keys.name,
     env,
   })

@@ -235,6 +235,7 @@ async function checkKeys(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, iden
       region: stsRegion(resolved, env),
       endpoint: resolved.stsEndpoint,
       credentials: await longTermCredentials(keys),
+      keysInKeyring: keys.inKeyring,
       profile: keys.name,
       env,
     })

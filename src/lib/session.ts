@@ -146,6 +146,7 @@ async function mfaSession(
       region: stsRegion(resolved, env),
       endpoint: resolved.stsEndpoint,
       credentials: await (await import('../keys/long-term.js')).longTermCredentials(keys),
+      keysInKeyring: keys.inKeyring,
       profile: keys.name,
       env,
     }

@@ -189,6 +189,10 @@ describeWith(['bash', 'shellcheck'], 'bash completion', () => {
     const all = await complete(['mfa', ''])
     for (const [id] of visible()) expect(all).toContain(id.split(':')[0])
     expect(await complete(['mfa', 'env', '--sh'])).toEqual(['--shell'])
+    // A topic's commands after the topic: mfa keys add.
+    const subs = visible().filter(([id]) => id.startsWith('keys:')).map(([id]) => id.slice('keys:'.length)).sort()
+    expect(await complete(['mfa', 'keys', ''])).toEqual(subs)
+    expect(await complete(['mfa', 'keys', 'rotate', '--t'])).toEqual(['--token-code'])
   })
 
   test('after `--` the words are left to bash (the command mfa exec runs)', async () => {

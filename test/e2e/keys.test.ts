@@ -259,6 +259,13 @@ describeWith([...KEYRING_TOOLS, 'tmux'], 'keys in the OS keyring', () => {
     const r = await mfa(['login', '-t', await world.freshCode()])
     expect(r.stderr).toBe(`mfa: the OS keyring has no secret for key AKIA…MPLE of profile "default" (mfa_keyring in its config)\nhint: Store the key again: mfa keys add\n`)
     expect(r.code).toBe(1)
+    // A wrong secret in the keyring: STS's refusal points at the keyring, not at the file.
+    await keyring.store(DEMO.accessKeyId, OTHER_SECRET)
+    const wrong = await mfa(['login', '-t', await world.freshCode()])
+    expect(wrong.stderr).toBe(
+      'mfa: STS rejected the signature: the secret key of profile "default" does not match its access key AKIA…MPLE\nhint: The OS keyring holds another secret for it: store the key again with `mfa keys add -p default`.\n',
+    )
+    expect(wrong.code).toBe(1)
     await keyring.store(DEMO.accessKeyId, DEMO.secretAccessKey)
     expectOk(await mfa(['login', '-t', await world.freshCode()]))
   })
