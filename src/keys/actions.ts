@@ -20,18 +20,25 @@ export type Say = (line: string) => void
 /** Where a profile's long-term keys are, as the files say. */
 export interface KeysLocation {
   profile: string
-  /** In ~/.aws/credentials, in plaintext. */
-  file?: {accessKeyId: string; secretAccessKey: string}
+  /** In plaintext: in ~/.aws/credentials, or (less often) in the profile's section of ~/.aws/config. */
+  file?: {accessKeyId: string; secretAccessKey: string; path: string; section: string}
   /** mfa_keyring in the profile's config section: the access key id of the keyring item. */
   keyring?: string
 }
 
 export function locateKeys(files: AwsFiles, profile: string): KeysLocation {
-  const section = files.credentials.sections.get(profile)
-  const id = section?.aws_access_key_id?.trim()
-  const secret = section?.aws_secret_access_key?.trim()
-  const keyring = files.config.sections.get(configSectionName(profile))?.[KEYRING_SETTING]?.trim() || section?.[KEYRING_SETTING]?.trim()
-  return {profile, ...(id && secret && !section?.aws_session_token ? {file: {accessKeyId: id, secretAccessKey: secret}} : {}), ...(keyring ? {keyring} : {})}
+  const inCredentials = files.credentials.sections.get(profile)
+  const inConfig = files.config.sections.get(configSectionName(profile))
+  // As in the SDKs: the credentials file's keys win over the config file's.
+  const plain = (file: AwsFiles['config'], section: string) => {
+    const s = file.sections.get(section)
+    const id = s?.aws_access_key_id?.trim()
+    const secret = s?.aws_secret_access_key?.trim()
+    return id && secret && !s?.aws_session_token ? {accessKeyId: id, secretAccessKey: secret, path: file.path, section} : undefined
+  }
+  const file = plain(files.credentials, profile) ?? plain(files.config, configSectionName(profile))
+  const keyring = inConfig?.[KEYRING_SETTING]?.trim() || inCredentials?.[KEYRING_SETTING]?.trim()
+  return {profile, ...(file ? {file} : {}), ...(keyring ? {keyring} : {})}
 }
 
 /** ` -p NAME`, or nothing for the default profile. */
@@ -87,7 +94,8 @@ export async function importKeys(profile: string, env: NodeJS.ProcessEnv, say: S
       {hint: `Add new keys straight to the keyring: mfa keys add${profileArg(profile)}`},
     )
   }
-  const {accessKeyId, secretAccessKey} = found.file
+  const {accessKeyId, secretAccessKey, path, section} = found.file
+  const from = displayPath(path, env)
   const keyring = await import('./keyring.js')
   const before = keyring.readSecret(accessKeyId)
   keyring.storeSecret(accessKeyId, secretAccessKey)
@@ -96,18 +104,18 @@ export async function importKeys(profile: string, env: NodeJS.ProcessEnv, say: S
     async () => {
       await setKeyringSetting(env, profile, accessKeyId)
       undo.push(() => setKeyringSetting(env, profile, found.keyring))
-      await editIniFile(env, credentialsPath(env), file => {
-        const now = locateKeys({...files, credentials: file}, profile).file
-        if (now?.accessKeyId !== accessKeyId || now.secretAccessKey !== secretAccessKey) {
-          throw new MfaError(`[${profile}] in ${where} changed while mfa was importing its keys; nothing was changed`, {hint: 'Run the command again.'})
+      await editIniFile(env, path, file => {
+        const now = file.sections.get(section)
+        if (now?.aws_access_key_id?.trim() !== accessKeyId || now?.aws_secret_access_key?.trim() !== secretAccessKey) {
+          throw new MfaError(`[${section}] in ${from} changed while mfa was importing its keys; nothing was changed`, {hint: 'Run the command again.'})
         }
-        return {content: removeKeys(file.doc, profile, KEY_SETTINGS), result: undefined}
+        return {content: removeKeys(file.doc, section, KEY_SETTINGS), result: undefined}
       })
     },
     undo,
     say,
   )
-  say(`mfa: moved the keys of profile "${profile}" (${maskKeyId(accessKeyId)}) from ${where} into the OS keyring; ${displayPath(configPath(env), env)} says ${KEYRING_SETTING} = ${accessKeyId}`)
+  say(`mfa: moved the keys of profile "${profile}" (${maskKeyId(accessKeyId)}) from ${from} into the OS keyring; ${displayPath(configPath(env), env)} says ${KEYRING_SETTING} = ${accessKeyId}`)
   return 0
 }
 
@@ -116,7 +124,7 @@ export async function addKeys(profile: string, keys: NewKeys, env: NodeJS.Proces
   const files = loadAwsFiles(env)
   const found = locateKeys(files, profile)
   if (found.file) {
-    throw new MfaError(`profile "${profile}" has its keys in ${displayPath(credentialsPath(env), env)}, which would win over the keyring`, {
+    throw new MfaError(`profile "${profile}" has its keys in ${displayPath(found.file.path, env)}, which would win over the keyring`, {
       hint: `Move them with \`mfa keys import${profileArg(profile)}\`, or remove them with \`mfa keys remove${profileArg(profile)}\` first.`,
     })
   }
@@ -144,6 +152,8 @@ export interface KeysListing {
   profile: string
   accessKeyId: string
   where: 'keyring' | 'file'
+  /** For 'file': which one. */
+  path?: string
   /** For the keyring: whether the item is there (undefined when the keyring could not be asked). */
   found?: boolean
 }
@@ -154,7 +164,7 @@ export async function listKeys(env: NodeJS.ProcessEnv, say: Say): Promise<{rows:
   const rows: KeysListing[] = []
   for (const profile of profileNames(files)) {
     const found = locateKeys(files, profile)
-    if (found.file) rows.push({profile, accessKeyId: found.file.accessKeyId, where: 'file'})
+    if (found.file) rows.push({profile, accessKeyId: found.file.accessKeyId, where: 'file', path: found.file.path})
     else if (found.keyring) rows.push({profile, accessKeyId: found.keyring, where: 'keyring'})
   }
   let code = 0
@@ -174,10 +184,9 @@ export async function listKeys(env: NodeJS.ProcessEnv, say: Say): Promise<{rows:
 
 export function formatListing(rows: KeysListing[], env: NodeJS.ProcessEnv): string {
   const width = Math.max(0, ...rows.map(r => r.profile.length))
-  const file = displayPath(credentialsPath(env), env)
   return rows
     .map(r => {
-      const where = r.where === 'file' ? `${file} (plaintext)` : `OS keyring${r.found === false ? ' (missing: mfa keys add' + profileArg(r.profile) + ')' : r.found === undefined ? ' (not checked)' : ''}`
+      const where = r.where === 'file' ? `${displayPath(r.path ?? credentialsPath(env), env)} (plaintext)` : `OS keyring${r.found === false ? ' (missing: mfa keys add' + profileArg(r.profile) + ')' : r.found === undefined ? ' (not checked)' : ''}`
       return `${r.profile.padEnd(width)}  ${maskKeyId(r.accessKeyId)}  ${where}`
     })
     .map(line => line + '\n')
@@ -198,8 +207,9 @@ export async function removeKeysOf(profile: string, env: NodeJS.ProcessEnv, say:
     removed.push(`${maskKeyId(found.keyring)} from the OS keyring`)
   }
   if (found.file) {
-    await editIniFile(env, credentialsPath(env), file => ({content: removeKeys(file.doc, profile, KEY_SETTINGS), result: undefined}))
-    removed.push(`${maskKeyId(found.file.accessKeyId)} from ${displayPath(credentialsPath(env), env)}`)
+    const {path, section} = found.file
+    await editIniFile(env, path, file => ({content: removeKeys(file.doc, section, KEY_SETTINGS), result: undefined}))
+    removed.push(`${maskKeyId(found.file.accessKeyId)} from ${displayPath(path, env)}`)
   }
   say(`mfa: removed the long-term keys of profile "${profile}": ${removed.join(', ')}. Its session stays until it expires (mfa logout${profileArg(profile)} forgets it); the key itself still exists in IAM.`)
   return 0
@@ -211,7 +221,7 @@ export async function exportKeys(profile: string, env: NodeJS.ProcessEnv, say: S
   const found = locateKeys(files, profile)
   const where = displayPath(credentialsPath(env), env)
   if (found.file) {
-    say(`mfa: the keys of profile "${profile}" are already in ${where}${found.keyring ? ` (they win over ${KEYRING_SETTING}; \`mfa keys import${profileArg(profile)}\` moves them back)` : ''}`)
+    say(`mfa: the keys of profile "${profile}" are already in ${displayPath(found.file.path, env)}${found.keyring ? ` (they win over ${KEYRING_SETTING}; \`mfa keys import${profileArg(profile)}\` moves them back)` : ''}`)
     return 0
   }
   if (!found.keyring) throw new MfaError(`profile "${profile}" has no keys in the OS keyring to export`)

@@ -13,7 +13,7 @@ import {KEYRING_SETTING} from './setting.js'
 export async function checkKeyring(files: AwsFiles, keys: KeyProfile, env: NodeJS.ProcessEnv): Promise<Finding> {
   const check = 'keyring'
   const found = locateKeys(files, keys.name)
-  const file = displayPath(credentialsPath(env), env)
+  const file = displayPath(found.file?.path ?? credentialsPath(env), env)
   const which = `the long-term key of profile "${keys.name}" (${maskKeyId(keys.accessKeyId)})`
   if (found.file && found.keyring) {
     return {check, status: 'warning', message: `${which} is in plaintext in ${file}, and wins over ${KEYRING_SETTING} = ${found.keyring}`, fix: `run: mfa keys import${profileArg(keys.name)}`}

@@ -35,7 +35,7 @@ export async function rotateKeys(options: RotateOptions): Promise<number> {
   const found = locateKeys(files, profile)
   const old = found.file?.accessKeyId ?? found.keyring
   if (!old) {
-    throw new MfaError(`profile "${profile}" has its keys neither in ${displayPath(credentialsPath(env), env)} nor in the OS keyring`, {
+    throw new MfaError(`profile "${profile}" has its keys neither in ${displayPath(credentialsPath(env), env)} (or ~/.aws/config) nor in the OS keyring`, {
       hint: 'mfa rotates keys kept in the credentials file or in the keyring.',
     })
   }
@@ -105,15 +105,16 @@ export async function rotateKeys(options: RotateOptions): Promise<number> {
       keyring.storeSecret(fresh.accessKeyId, fresh.secretAccessKey)
       await setKeyringSetting(env, profile, fresh.accessKeyId)
     } else {
-      await editIniFile(env, credentialsPath(env), file => {
-        if (file.sections.get(profile)?.aws_access_key_id?.trim() !== old) throw new MfaError(`[${profile}] in ${displayPath(file.path, env)} changed during the rotation`)
-        return {content: setSection(file.doc, profile, {aws_access_key_id: fresh.accessKeyId, aws_secret_access_key: fresh.secretAccessKey}), result: undefined}
+      const {path, section} = found.file!
+      await editIniFile(env, path, file => {
+        if (file.sections.get(section)?.aws_access_key_id?.trim() !== old) throw new MfaError(`[${section}] in ${displayPath(file.path, env)} changed during the rotation`)
+        return {content: setSection(file.doc, section, {aws_access_key_id: fresh.accessKeyId, aws_secret_access_key: fresh.secretAccessKey}), result: undefined}
       })
     }
   } catch (error) {
     await abandon(`the new key ${newKey} could not be stored`, error)
   }
-  const where = inKeyring ? `the OS keyring (${KEYRING_SETTING} in [${configSectionName(profile)}])` : displayPath(credentialsPath(env), env)
+  const where = inKeyring ? `the OS keyring (${KEYRING_SETTING} in [${configSectionName(profile)}])` : displayPath(found.file!.path, env)
 
   try {
     await iam('DeleteAccessKey', m => new m.DeleteAccessKeyCommand({AccessKeyId: old}))

@@ -67,6 +67,22 @@ describeWith([...KEYRING_TOOLS, 'tmux'], 'keys in the OS keyring', () => {
     expect(signed.every(c => c.ok && c.accessKeyId === DEMO.accessKeyId)).toBe(true)
   })
 
+  test('keys kept in ~/.aws/config are found, listed, warned about and imported from there too', async () => {
+    const config = `${DEMO_CONFIG}aws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n# end\n`
+    writeFileSync(world.configPath, config)
+    writeFileSync(world.credentialsPath, '')
+    expect((await mfa(['keys', 'list'])).stdout).toBe('default  AKIA…MPLE  ~/.aws/config (plaintext)\n')
+    const doctor = JSON.parse((await mfa(['doctor', '--json'])).stdout) as {checks: Array<{check: string; message: string}>}
+    expect(doctor.checks.find(c => c.check === 'keyring')?.message).toBe('the long-term key of profile "default" (AKIA…MPLE) is in plaintext in ~/.aws/config')
+    const r = await mfa(['keys', 'import'])
+    expect(r.stderr).toMatch(/^mfa: moved the keys of profile "default" \(AKIA…MPLE\) from ~\/.aws\/config into the OS keyring/)
+    expectOk(r)
+    expect(world.read(world.configPath)).toBe(`${DEMO_CONFIG}mfa_keyring = ${DEMO.accessKeyId}\n# end\n`)
+    expect(world.read(world.credentialsPath)).toBe('')
+    expect(await keyring.lookup(DEMO.accessKeyId)).toBe(DEMO.secretAccessKey)
+    expectOk(await mfa(['login', '-t', await world.freshCode()]))
+  })
+
   test('the cached fast path never opens the keyring', async () => {
     expectOk(await mfa(['keys', 'import']))
     const login = await mfa(['login', '-t', await world.freshCode()])
