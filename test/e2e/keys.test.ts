@@ -310,6 +310,22 @@ describeWith(KEYRING_TOOLS, 'when the keyring cannot be used, files and keys sta
     await importFails(world.env(), /^mfa: cannot read key AKIA…MPLE from the OS keyring: no D-Bus session bus to reach the keyring \(DBUS_SESSION_BUS_ADDRESS is not set/)
   })
 
+  test('no D-Bus: add, remove, export and list say so in one line and change nothing', async () => {
+    writeFileSync(world.credentialsPath, PLAIN)
+    writeFileSync(world.configPath, `${DEMO_CONFIG}mfa_keyring = ${DEMO.accessKeyId}\n`)
+    const before = world.snapshot()
+    for (const [args, input] of [[['keys', 'remove']], [['keys', 'export']], [['keys', 'add'], `${OTHER_ID}\n${OTHER_SECRET}\n`]] as Array<[string[], string?]>) {
+      const r = await world.mfa(args, {input})
+      expect([args, r.stderr]).toEqual([args, expect.stringMatching(/^mfa: cannot \w+ key AKIA…\w{4} (from|in) the OS keyring: no D-Bus session bus to reach the keyring \(DBUS_SESSION_BUS_ADDRESS is not set[^\n]*\nhint: [^\n]+\n$/)])
+      expect(r.code).toBe(1)
+      expect(world.snapshot()).toEqual(before)
+    }
+    const list = await world.mfa(['keys', 'list'])
+    expect(list.stdout).toBe('default  AKIA…MPLE  OS keyring (not checked)\n')
+    expect(list.stderr).toMatch(/^mfa: cannot read key AKIA…MPLE from the OS keyring: no D-Bus session bus/)
+    expect(list.code).toBe(1)
+  })
+
   test('a locked collection', async () => {
     const keyring = await startKeyring()
     try {
