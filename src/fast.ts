@@ -10,9 +10,9 @@
 import {readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {parseArgv, type FlagSpec} from './lib/argv.js'
-import {reportError, writeOut} from './lib/cli.js'
-import {useVendorLoader} from './vendor/load.js'
+import {parseArgv, type FlagSpec} from './cli/argv.js'
+import {reportError, writeOut} from './cli/output.js'
+import {useExecaBundle} from './startup/execa.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -82,11 +82,9 @@ async function fast(argv: string[]): Promise<boolean> {
   return true
 }
 
-/** bin/run.js's loader for the prebuilt bundles in dist/ (V8's code cache, when it fits this Node). */
-export type BundleLoader = (file: string) => unknown
-
-export async function main(argv: string[], load?: BundleLoader): Promise<void> {
-  if (load) useVendorLoader(name => load(join(root, 'dist', 'vendor', `${name}.cjs`)) as never)
+/** bin/run.js calls this with the command line: the fast path, else oclif. */
+export async function main(argv: string[]): Promise<void> {
+  useExecaBundle(join(root, 'dist', 'startup', 'execa-bundle.cjs'))
   if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) return
   const {execute} = await import('@oclif/core')
   // The package's root, not bin/run.js: bin/package.json (which makes bin/ CommonJS) is not the package.

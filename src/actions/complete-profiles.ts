@@ -1,6 +1,6 @@
-import {type AwsFiles, loadAwsFiles, profileNames} from '../lib/aws-files.js'
-import {writeOut} from '../lib/cli.js'
-import {EXPIRY_KEY, SOURCE_KEY} from '../lib/credentials-file.js'
+import {type AwsFiles, loadAwsFiles, profileNames} from '../aws/files.js'
+import {writeOut} from '../cli/output.js'
+import {EXPIRY_KEY, SOURCE_KEY} from '../session/session-profile.js'
 
 /**
  * The profiles a user passes to --profile: every profile of the config and credentials files but

@@ -1,11 +1,12 @@
-import {configSectionName, configPath, credentialsPath, displayPath, loadAwsFiles} from '../lib/aws-files.js'
-import {defaultProfile, stderrReporter, writeOut} from '../lib/cli.js'
-import {editIniFile} from '../lib/credentials-file.js'
-import {MfaError, EXIT} from '../lib/errors.js'
-import {setSection} from '../lib/ini.js'
-import {resolveProfile, type ResolvedProfile} from '../lib/profile.js'
-import {partitionRegion, stsRegion} from '../lib/session.js'
-import {callAws, getCallerIdentity, type CallContext} from '../lib/sts.js'
+import {configSectionName, configPath, credentialsPath, displayPath, loadAwsFiles} from '../aws/files.js'
+import {stderrReporter, writeOut} from '../cli/output.js'
+import {defaultProfile} from './session-options.js'
+import {editIniFile} from '../session/session-profile.js'
+import {MfaError, EXIT} from '../cli/errors.js'
+import {setSection} from '../aws/ini.js'
+import {resolveProfile, type ResolvedProfile} from '../aws/profile.js'
+import {partitionRegion, stsRegion} from '../session/ensure.js'
+import {callAws, getCallerIdentity, type CallContext} from '../session/sts.js'
 
 export interface Device {
   serialNumber: string

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {dirname, join, resolve} from 'node:path'
-import {writeOut} from '../lib/cli.js'
+import {writeOut} from '../cli/output.js'
 import {renderCompletion} from '../shells/completion.js'
 import {renderInit} from '../shells/index.js'
 import type {ShellName} from '../shells/types.js'

@@ -1,9 +1,10 @@
-import {writeOut, defaultProfile} from '../lib/cli.js'
-import {loadAwsFiles} from '../lib/aws-files.js'
-import {cacheDir, readCache} from '../lib/cache.js'
-import {resolveProfile, sessionProfileName} from '../lib/profile.js'
-import {secondsLeft, sessionFileFor, stsRegion} from '../lib/session.js'
-import {localTime} from '../lib/time.js'
+import {writeOut} from '../cli/output.js'
+import {defaultProfile} from './session-options.js'
+import {loadAwsFiles} from '../aws/files.js'
+import {cacheDir, readCache} from '../session/cache.js'
+import {resolveProfile, sessionProfileName} from '../aws/profile.js'
+import {secondsLeft, sessionFileFor, stsRegion} from '../session/ensure.js'
+import {localTime} from '../cli/time.js'
 import {formatTimeLeft as timeLeft} from '../shells/segment.js'
 
 export interface StatusReport {
@@ -47,7 +48,7 @@ export async function statusAction(flags: StatusFlags, env: NodeJS.ProcessEnv = 
     })
     if (session.Identity) report.identity = {arn: session.Identity.Arn, account: session.Identity.Account, userId: session.Identity.UserId, source: 'cache'}
     if (left > 0 && !flags.offline) {
-      const sts = await import('../lib/sts.js')
+      const sts = await import('../session/sts.js')
       const c = session.Credentials
       try {
         const id = await sts.getCallerIdentity({

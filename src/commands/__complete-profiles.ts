@@ -1,4 +1,4 @@
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {completeProfilesAction} from '../actions/complete-profiles.js'
 
 export default class CompleteProfiles extends BaseCommand {

@@ -1,4 +1,4 @@
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
 import {credentialProcessAction} from '../actions/credential-process.js'
 
 export default class CredentialProcess extends BaseCommand {

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
 import {devicesAction} from '../actions/devices.js'
 
 export default class Devices extends BaseCommand {

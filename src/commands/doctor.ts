@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
-import {defaultProfile} from '../lib/cli.js'
-import {type DoctorReport, type Finding, runDoctor} from '../lib/doctor.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
+import {defaultProfile} from '../actions/session-options.js'
+import {type DoctorReport, type Finding, runDoctor} from '../doctor/checks.js'
 import {detectShell} from '../shells/index.js'
 
 export default class Doctor extends BaseCommand {

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
 import {envAction} from '../actions/env.js'
 
 export default class Env extends BaseCommand {

@@ -1,6 +1,6 @@
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
 import {execAction} from '../actions/exec.js'
-import {splitCommandLine, unreadableFlags} from '../lib/exec-argv.js'
+import {splitCommandLine, unreadableFlags} from '../cli/exec-argv.js'
 
 export default class Exec extends BaseCommand {
   static override summary = 'Run a command with the MFA session in its environment.'

@@ -1,5 +1,5 @@
 import {Args} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../base.js'
+import {BaseCommand, debugFlag} from '../cli/base-command.js'
 import {initAction} from '../actions/init.js'
 import type {ShellName} from '../shells/types.js'
 

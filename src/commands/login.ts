@@ -1,9 +1,9 @@
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
-import {ensureOptions} from '../lib/cli.js'
-import {ensureSession, secondsLeft} from '../lib/session.js'
-import {localTime} from '../lib/time.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
+import {ensureOptions} from '../actions/session-options.js'
+import {ensureSession, secondsLeft} from '../session/ensure.js'
+import {localTime} from '../cli/time.js'
 import {formatTimeLeft as timeLeft} from '../shells/segment.js'
-import {quoteForHint} from '../lib/quote.js'
+import {quoteForHint} from '../cli/hint.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Make sure a profile has a valid MFA session.'

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
-import {defaultProfile} from '../lib/cli.js'
-import {loadAwsFiles} from '../lib/aws-files.js'
-import {cacheDir, listCache, removeCache} from '../lib/cache.js'
-import {EXPIRY_KEY, removeSessionProfile, SOURCE_KEY} from '../lib/credentials-file.js'
-import {resolveProfile, sessionProfileName} from '../lib/profile.js'
-import {sessionFileFor} from '../lib/session.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
+import {defaultProfile} from '../actions/session-options.js'
+import {loadAwsFiles} from '../aws/files.js'
+import {cacheDir, listCache, removeCache} from '../session/cache.js'
+import {EXPIRY_KEY, removeSessionProfile, SOURCE_KEY} from '../session/session-profile.js'
+import {resolveProfile, sessionProfileName} from '../aws/profile.js'
+import {sessionFileFor} from '../session/ensure.js'
 
 export default class Logout extends BaseCommand {
   static override summary = "Forget a profile's MFA session: its cache entry and its session profile."

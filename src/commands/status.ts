@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
 import {statusAction} from '../actions/status.js'
 
 export default class Status extends BaseCommand {

@@ -4,7 +4,7 @@
  */
 import {readFileSync, readlinkSync} from 'node:fs'
 import {join} from 'node:path'
-import {MfaError} from '../lib/errors.js'
+import {MfaError} from '../cli/errors.js'
 import {bash} from './bash.js'
 import {checkValue, type InitShell} from './common.js'
 import {fish} from './fish.js'
@@ -65,8 +65,8 @@ export function renderInit(shell: ShellName, binPath: string, shellDir: string):
   return script.split('__MFA_BIN__').join(target.quote(binPath))
 }
 
-/** Words quoted for a command shown to a person; shell-quote fits there (see src/lib/quote.ts). */
-export {quoteForHint} from '../lib/quote.js'
+/** Words quoted for a command shown to a person; shell-quote fits there (see src/cli/hint.ts). */
+export {quoteForHint} from '../cli/hint.js'
 
 // ---------------------------------------------------------------------------------------------
 // Which shell runs mfa

@@ -5,12 +5,12 @@
  */
 import {join} from 'node:path'
 import {realpathSync} from 'node:fs'
-import {configPath, configSectionName, credentialsPath, displayPath, loadIniFile} from './aws-files.js'
+import {configPath, configSectionName, credentialsPath, displayPath, loadIniFile} from '../aws/files.js'
 import {cacheDir, hashKey, type StsCredentials} from './cache.js'
-import {MfaError} from './errors.js'
-import {ensurePrivateDir, writeFileAtomic} from './fsutil.js'
-import {type IniSection, removeSection, setSection} from './ini.js'
-import {withLock} from './lock.js'
+import {MfaError} from '../cli/errors.js'
+import {ensurePrivateDir, writeFileAtomic} from '../aws/private-files.js'
+import {type IniSection, removeSection, setSection} from '../aws/ini.js'
+import {withLock} from '../aws/lock.js'
 
 export const EXPIRY_KEY = 'x_security_token_expires'
 

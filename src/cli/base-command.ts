@@ -1,8 +1,8 @@
 /**
- * What every oclif command shares: the session flags, and the error policy of src/lib/cli.ts.
+ * What every oclif command shares: the session flags, and the error policy of src/cli/output.ts.
  */
 import {Command, Flags} from '@oclif/core'
-import {reportError} from './lib/cli.js'
+import {reportError} from './output.js'
 
 /** --profile/-p, the same on every command; summary says what the profile is for there. */
 export function profileFlag(summary: string, extra: {description?: string; exclusive?: string[]} = {}) {

@@ -1,24 +1,17 @@
 /**
- * What every command shares without loading oclif (the fast path in src/fast.ts uses it too):
- * session options from flags, notices on stderr, and the error policy: one line and an optional
- * hint on stderr, a non-zero exit, no stack trace unless MFA_DEBUG asks, no secret.
+ * What every command writes, without loading oclif (the fast path in src/fast.ts uses it too):
+ * notices on stderr, stdout, and the error policy: one line and an optional hint on stderr, a
+ * non-zero exit, no stack trace unless MFA_DEBUG asks, no secret.
  */
 import {writeSync} from 'node:fs'
 import {MfaError, EXIT} from './errors.js'
-import {parseDuration} from './duration.js'
 import {redact} from './redact.js'
-import type {EnsureOptions, Reporter} from './session.js'
 
-export type SessionFlagValues = {
-  profile?: string
-  'token-code'?: string
-  duration?: string
-  force?: boolean
-  'serial-number'?: string
-}
-
-export function defaultProfile(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default'
+export interface Reporter {
+  /** A notice for the user, on stderr. */
+  say(line: string): void
+  /** Around a network call: a spinner on a terminal, nothing otherwise. */
+  progress?<T>(text: string, work: () => Promise<T>): Promise<T>
 }
 
 /** A reporter that writes notices to stderr and shows a spinner there only when it is a terminal. */
@@ -38,18 +31,6 @@ export function stderrReporter(): Reporter {
         throw error
       }
     },
-  }
-}
-
-export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv = process.env): EnsureOptions {
-  return {
-    profile: flags.profile ?? defaultProfile(env),
-    tokenCode: flags['token-code'],
-    serialNumber: flags['serial-number'],
-    durationSeconds: flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration'),
-    force: flags.force,
-    env,
-    reporter: stderrReporter(),
   }
 }
 

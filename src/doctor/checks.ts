@@ -7,17 +7,17 @@
 import {accessSync, constants, statSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 import {parse as parseShell} from 'shell-quote'
-import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, homeDir, type LoadedFile, loadIniFile, profileSettings} from './aws-files.js'
-import {type CachedSession, cacheDir, readCache} from './cache.js'
-import {EXPIRY_KEY, SOURCE_KEY} from './credentials-file.js'
-import {MfaError} from './errors.js'
-import type {IniSection} from './ini.js'
-import {checkSerial, type ResolvedProfile, resolveProfile, sessionProfileName} from './profile.js'
-import {quoteForHint} from './quote.js'
-import {maskKeyId} from './redact.js'
-import {secondsLeft, sessionFileFor, stsRegion} from './session.js'
-import {localTime} from './time.js'
-import {MARKER_PROFILE, MARKER_SHELL} from './vars.js'
+import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, homeDir, type LoadedFile, loadIniFile, profileSettings} from '../aws/files.js'
+import {type CachedSession, cacheDir, readCache} from '../session/cache.js'
+import {EXPIRY_KEY, SOURCE_KEY} from '../session/session-profile.js'
+import {MfaError} from '../cli/errors.js'
+import type {IniSection} from '../aws/ini.js'
+import {checkSerial, type ResolvedProfile, resolveProfile, sessionProfileName} from '../aws/profile.js'
+import {quoteForHint} from '../cli/hint.js'
+import {maskKeyId} from '../cli/redact.js'
+import {secondsLeft, sessionFileFor, stsRegion} from '../session/ensure.js'
+import {localTime} from '../cli/time.js'
+import {MARKER_PROFILE, MARKER_SHELL} from '../shells/variables.js'
 import {formatTimeLeft} from '../shells/segment.js'
 
 export type Status = 'ok' | 'warning' | 'problem'
@@ -205,7 +205,7 @@ async function checkClock(endpoint: string, timeoutMs: number): Promise<{finding
     return {reachable: true, finding: {check, status: 'warning', message, fix: 'check that AWS_ENDPOINT_URL_STS points at STS'}}
   }
   const skewSeconds = Math.round((local - server) / 1000)
-  const {describeSkew} = await import('./sts.js')
+  const {describeSkew} = await import('../session/sts.js')
   if (Math.abs(skewSeconds) > MAX_SKEW_SECONDS) {
     return {
       reachable: true,
@@ -222,7 +222,7 @@ async function checkClock(endpoint: string, timeoutMs: number): Promise<{finding
   return {reachable: true, finding: {check, status: 'ok', message: `this computer's clock is ${amount} STS's (${endpoint})`, skewSeconds}}
 }
 
-type Identity = (ctx: Parameters<typeof import('./sts.js').getCallerIdentity>[0]) => Promise<{Arn: string}>
+type Identity = (ctx: Parameters<typeof import('../session/sts.js').getCallerIdentity>[0]) => Promise<{Arn: string}>
 
 /** The long-term keys, as STS sees them (GetCallerIdentity needs no code). */
 async function checkKeys(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, identity: Identity, reachable: boolean): Promise<Finding> {
@@ -417,7 +417,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   }
 
   // STS: the clock first; the keys and the session only when it answers.
-  const {callTimeoutMs, getCallerIdentity} = await import('./sts.js')
+  const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
   const clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
   if (keysResolved) profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
   let session: {finding: Finding; session?: CachedSession} | undefined

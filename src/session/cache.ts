@@ -4,8 +4,8 @@
  */
 import {chmodSync, readdirSync, readFileSync, statSync, unlinkSync} from 'node:fs'
 import {join} from 'node:path'
-import {displayPath, homeDir} from './aws-files.js'
-import {ensurePrivateDir, writeFileAtomic} from './fsutil.js'
+import {displayPath, homeDir} from '../aws/files.js'
+import {ensurePrivateDir, writeFileAtomic} from '../aws/private-files.js'
 
 export interface StsCredentials {
   AccessKeyId: string

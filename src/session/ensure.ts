@@ -3,21 +3,15 @@
  * so that many callers cause one prompt and one STS call) get a code, call STS, and keep the result
  * in the cache and in the profile's session profile of the credentials file.
  */
-import {configSectionName, loadAwsFiles} from './aws-files.js'
+import {configSectionName, loadAwsFiles} from '../aws/files.js'
 import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
-import {writeSessionProfile} from './credentials-file.js'
-import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from './duration.js'
-import {MfaError} from './errors.js'
-import {acquireLock, type Lock} from './lock.js'
-import {type ResolvedProfile, resolveProfile, type RoleStep, sessionProfileName} from './profile.js'
+import {writeSessionProfile} from './session-profile.js'
+import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
+import {MfaError} from '../cli/errors.js'
+import type {Reporter} from '../cli/output.js'
+import {acquireLock, type Lock} from '../aws/lock.js'
+import {type ResolvedProfile, resolveProfile, type RoleStep, sessionProfileName} from '../aws/profile.js'
 import {join} from 'node:path'
-
-export interface Reporter {
-  /** A notice for the user, on stderr. */
-  say(line: string): void
-  /** Around a network call: a spinner on a terminal, nothing otherwise. */
-  progress?<T>(text: string, work: () => Promise<T>): Promise<T>
-}
 
 export interface EnsureOptions {
   profile: string

@@ -1,6 +1,5 @@
 import {parseArgv, type FlagSpec} from './argv.js'
 import {MfaError, EXIT} from './errors.js'
-import type {SessionFlagValues} from './cli.js'
 
 type FlagDefinitions = Record<string, {char?: string; type: string; options?: readonly string[]; allowNo?: boolean; multiple?: boolean}>
 
@@ -18,7 +17,7 @@ export function flagSpecs(definitions: FlagDefinitions): FlagSpec[] {
 export interface CommandLine {
   /** mfa's own words: the flags before the command (and before `--`, which is not included). */
   own: string[]
-  flags: SessionFlagValues & {debug?: boolean}
+  flags: Record<string, string | boolean>
   /** The command and its arguments, byte for byte and in order; empty for "start $SHELL". */
   command: string[]
 }
@@ -33,7 +32,7 @@ export function splitCommandLine(argv: readonly string[], definitions: FlagDefin
   const command = parsed.rest ?? []
   const cut = argv.length - command.length
   const own = argv.slice(0, parsed.rest !== undefined && cut > 0 && argv[cut - 1] === '--' ? cut - 1 : cut)
-  return {own, flags: parsed.flags as SessionFlagValues, command}
+  return {own, flags: parsed.flags, command}
 }
 
 /** splitCommandLine, or a usage error. */

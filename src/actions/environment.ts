@@ -3,9 +3,9 @@
  * builds both, so the two can never disagree.
  */
 import type {EnvChanges} from '../shells/types.js'
-import type {CachedSession} from './cache.js'
-import {rfc3339} from './time.js'
-import {COMPETING_VARS, MARKER_EXPIRY, MARKER_PROFILE, REGION_VARS, SESSION_VARS} from './vars.js'
+import type {CachedSession} from '../session/cache.js'
+import {rfc3339} from '../cli/time.js'
+import {COMPETING_VARS, MARKER_EXPIRY, MARKER_PROFILE, REGION_VARS, SESSION_VARS} from '../shells/variables.js'
 
 export function sessionChanges(session: CachedSession, profile: string, region: string | undefined): EnvChanges {
   const c = session.Credentials

@@ -2,11 +2,11 @@
  * What a profile needs to get a session: the long-term keys at the root of its source_profile
  * chain, the MFA device, and the roles to assume on the way back.
  */
-import {type AwsFiles, configSectionName, displayPath, profileNames, profileSettings} from './aws-files.js'
+import {type AwsFiles, configSectionName, displayPath, profileNames, profileSettings} from './files.js'
 import {parseDuration} from './duration.js'
-import {MfaError} from './errors.js'
+import {MfaError} from '../cli/errors.js'
 import type {IniSection} from './ini.js'
-import {quoteForHint} from './quote.js'
+import {quoteForHint} from '../cli/hint.js'
 
 /** The profile whose long-term keys call GetSessionToken. */
 export interface KeyProfile {

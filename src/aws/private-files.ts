@@ -4,8 +4,8 @@
  */
 import {chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {basename, dirname, join} from 'node:path'
-import {MfaError} from './errors.js'
-import {displayPath} from './aws-files.js'
+import {MfaError} from '../cli/errors.js'
+import {displayPath} from './files.js'
 
 /** Creates a directory (and its parents) private to the user; an existing one is left as it is. */
 export function ensurePrivateDir(path: string): void {

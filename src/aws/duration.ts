@@ -1,4 +1,4 @@
-import {MfaError} from './errors.js'
+import {MfaError} from '../cli/errors.js'
 
 export const MIN_DURATION = 900
 export const MAX_DURATION = 129_600

@@ -7,8 +7,8 @@
 import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {dirname} from 'node:path'
-import {MfaError} from './errors.js'
-import {ensurePrivateDir} from './fsutil.js'
+import {MfaError} from '../cli/errors.js'
+import {ensurePrivateDir} from './private-files.js'
 
 interface LockInfo {
   pid: number

@@ -3,10 +3,10 @@
  * and retries come from the SDK's own configuration; every call is bounded in time; every SDK error
  * becomes one line that says what to do, with no secret in it.
  */
-import {MfaError} from './errors.js'
+import {MfaError} from '../cli/errors.js'
 import type {CachedSession, StsCredentials} from './cache.js'
-import {maskKeyId} from './redact.js'
-import {rfc3339} from './time.js'
+import {maskKeyId} from '../cli/redact.js'
+import {rfc3339} from '../cli/time.js'
 
 export interface CallContext {
   region: string

@@ -5,7 +5,7 @@
 import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
-import {MfaError} from './errors.js'
+import {MfaError} from '../cli/errors.js'
 import {type IniDocument, type IniSection, parseIni, readSections} from './ini.js'
 
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string {

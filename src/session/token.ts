@@ -5,10 +5,10 @@
  */
 import {closeSync, openSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {MfaError, EXIT} from './errors.js'
-import {writeFileAtomic} from './fsutil.js'
+import {MfaError, EXIT} from '../cli/errors.js'
+import {writeFileAtomic} from '../aws/private-files.js'
 import {hashKey} from './cache.js'
-import {loadExeca} from '../vendor/load.js'
+import {loadExeca} from '../startup/execa.js'
 
 export const CODE = /^\d{6}$/
 

@@ -2,7 +2,7 @@
  * The AWS shared config and credentials files: read them as the AWS SDKs do, and edit one section
  * while keeping every other byte (comments, order, blank lines, line endings, other sections).
  */
-import {MfaError} from './errors.js'
+import {MfaError} from '../cli/errors.js'
 
 export type IniLineKind = 'blank' | 'comment' | 'section' | 'key' | 'subkey'
 
