@@ -2,7 +2,7 @@
 /**
  * Starts the local STS server for a demo, a benchmark or a test in another process:
  *
- *   node dist/sts-server/cli.js [--port N] [--fixture demo|FILE.json]
+ *   node sts-server/dist/cli.js [--port N] [--fixture demo|FILE.json]
  *
  * Prints exactly one line, {"url":"http://127.0.0.1:PORT"}, on stdout and nothing else; stops on
  * SIGTERM/SIGINT. The fixture file is JSON {"users": StsUser[], "roles": StsRole[]}; the default is the
@@ -16,7 +16,7 @@ import {startLocalSts} from './server.js'
 import type {StsRole, StsUser} from './types.js'
 
 function usage(message: string): never {
-  process.stderr.write(`sts-server: ${message}\nusage: node dist/sts-server/cli.js [--port N] [--fixture demo|FILE.json]\n`)
+  process.stderr.write(`sts-server: ${message}\nusage: node sts-server/dist/cli.js [--port N] [--fixture demo|FILE.json]\n`)
   process.exit(2)
 }
 
@@ -38,7 +38,7 @@ function parseArgs(argv: string[]): {port: number; fixture: string} {
     } else if (name === '--fixture') {
       fixture = value()
     } else if (name === '--help' || name === '-h') {
-      process.stdout.write('usage: node dist/sts-server/cli.js [--port N] [--fixture demo|FILE.json]\n')
+      process.stdout.write('usage: node sts-server/dist/cli.js [--port N] [--fixture demo|FILE.json]\n')
       process.exit(0)
     } else {
       usage(`unknown argument: ${arg}`)

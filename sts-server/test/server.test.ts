@@ -23,7 +23,7 @@ import {
   totp,
   type LocalSts,
   type StsUser,
-} from '../../src/sts-server/index.js'
+} from '../src/index.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 jest.setTimeout(30_000)
@@ -791,9 +791,9 @@ describe('demo fixture and startup', () => {
 })
 
 // The compiled CLI exists after `npm run build` (npm test builds first); without it this test is skipped.
-const CLI = new URL('../../dist/sts-server/cli.js', import.meta.url).pathname
+const CLI = new URL('../dist/cli.js', import.meta.url).pathname
 const cliTest = existsSync(CLI) ? test : test.skip
-cliTest(`cli.js prints its URL and stops on SIGTERM${existsSync(CLI) ? '' : ' (skipped: dist/ not built, run npm run build)'}`, async () => {
+cliTest(`cli.js prints its URL and stops on SIGTERM${existsSync(CLI) ? '' : ' (skipped: sts-server/dist/ not built, run npm run build)'}`, async () => {
   const child = spawn(process.execPath, [CLI, '--port', '0', '--fixture', 'demo'], {stdio: ['ignore', 'pipe', 'pipe']})
   let stderr = ''
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))

@@ -13,7 +13,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {randomBytes} from 'node:crypto'
 
-import {base32Encode, startLocalSts, type LocalSts, type StsUser} from '../../src/sts-server/index.js'
+import {base32Encode, startLocalSts, type LocalSts, type StsUser} from '../src/index.js'
 
 const AWS = '/usr/bin/aws' // the AWS CLI v2 (a pip-installed v1 may come first on PATH)
 const ACCOUNT = '123456789012'
