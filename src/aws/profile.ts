@@ -46,6 +46,11 @@ export function sessionProfileName(profile: string): string {
   return profile === 'default' ? 'mfa' : `${profile}-mfa`
 }
 
+/** The profile a session profile's name stands for (the inverse of sessionProfileName); undefined for other names. */
+export function profileOfSessionProfile(name: string): string | undefined {
+  return name === 'mfa' ? 'default' : name.endsWith('-mfa') ? name.slice(0, -'-mfa'.length) : undefined
+}
+
 const MFA_ARN = /^arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::\d{12}:mfa\/.+$/
 const USER_ARN = /^arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::(\d{12}):user\/(.+)$/
 /** Hardware tokens bought before ARNs were used have plain serial numbers (e.g. GAHT12345678). */

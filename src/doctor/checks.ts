@@ -9,7 +9,7 @@ import {delimiter, join} from 'node:path'
 import {parse as parseShell} from 'shell-quote'
 import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, homeDir, type LoadedFile, loadIniFile, profileSettings} from '../aws/files.js'
 import {type CachedSession, cacheDir, readCache} from '../session/cache.js'
-import {EXPIRY_KEY, SOURCE_KEY} from '../session/session-profile.js'
+import {sourceOfSessionProfile} from '../session/session-profile.js'
 import {MfaError} from '../cli/errors.js'
 import type {IniSection} from '../aws/ini.js'
 import {checkSerial, type ResolvedProfile, resolveProfile, sessionProfileName} from '../aws/profile.js'
@@ -102,13 +102,6 @@ function fileCheck(check: 'config' | 'credentials', path: string, env: NodeJS.Pr
     return {check, status: 'problem', message: `${shown} is ${who} by others (${octal})`, fix: `run: chmod 600 ${pathWord(path, env)}`}
   }
   return {check, status: 'ok', message: `${shown} is readable and private (${octal})`}
-}
-
-/** The profile a session profile that mfa wrote ([mfa], [<profile>-mfa]) was made from. */
-function sourceOf(files: AwsFiles, name: string): string | undefined {
-  if (files.credentials.sections.get(name)?.[EXPIRY_KEY] === undefined) return undefined
-  const recorded = files.config.sections.get(configSectionName(name))?.[SOURCE_KEY]
-  return recorded || (name === 'mfa' ? 'default' : name.endsWith('-mfa') ? name.slice(0, -'-mfa'.length) : undefined)
 }
 
 /** The settings along a profile's source_profile chain, for what can be checked when it does not resolve. */
@@ -373,7 +366,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     }
   }
   const files = loaded.config && loaded.credentials ? {config: loaded.config, credentials: loaded.credentials} : undefined
-  if (files && options.fromEnvironment) profile = sourceOf(files, profile) ?? profile
+  if (files && options.fromEnvironment) profile = sourceOfSessionProfile(files, profile) ?? profile
 
   // The profile: its keys apart from its device (a placeholder device), then with its own.
   const profileChecks: Finding[] = []

@@ -5,7 +5,8 @@
  */
 import {join} from 'node:path'
 import {realpathSync} from 'node:fs'
-import {configPath, configSectionName, credentialsPath, displayPath, loadIniFile} from '../aws/files.js'
+import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, loadIniFile} from '../aws/files.js'
+import {profileOfSessionProfile} from '../aws/profile.js'
 import {cacheDir, hashKey, type StsCredentials} from './cache.js'
 import {MfaError} from '../cli/errors.js'
 import {ensurePrivateDir, writeFileAtomic} from '../aws/private-files.js'
@@ -83,6 +84,31 @@ async function writeSessionRegion(env: NodeJS.ProcessEnv, name: string, source: 
     if (existing && (existing[SOURCE_KEY] === undefined || (existing.region === region && existing[SOURCE_KEY] === source))) return {result: undefined}
     return {content: setSection(file.doc, section, {region, [SOURCE_KEY]: source}), result: undefined}
   })
+}
+
+/** True when mfa wrote this credentials section: a session profile's name, with the expiry mfa writes. */
+function wroteCredentials(name: string, section: IniSection | undefined): boolean {
+  return profileOfSessionProfile(name) !== undefined && section?.[EXPIRY_KEY] !== undefined
+}
+
+/**
+ * The session profiles mfa wrote: credentials sections named [mfa] or [<profile>-mfa] with the
+ * expiry mfa writes, and config sections with the source mfa records. Completion leaves them out;
+ * `logout --all` removes them.
+ */
+export function writtenSessionProfiles(files: AwsFiles): Set<string> {
+  const names = new Set<string>()
+  for (const [name, section] of files.credentials.sections) if (wroteCredentials(name, section)) names.add(name)
+  for (const [name, section] of files.config.sections) {
+    if (section[SOURCE_KEY] !== undefined) names.add(name === 'default' ? name : name.replace(/^profile /, '').trim())
+  }
+  return names
+}
+
+/** The profile a session profile that mfa wrote was made from; undefined when mfa did not write it. */
+export function sourceOfSessionProfile(files: AwsFiles, name: string): string | undefined {
+  if (!wroteCredentials(name, files.credentials.sections.get(name))) return undefined
+  return files.config.sections.get(configSectionName(name))?.[SOURCE_KEY] || profileOfSessionProfile(name)
 }
 
 /** Removes a session profile; false when there was none. Never removes a profile with long-term keys or a config section mfa did not write. */
