@@ -10,14 +10,14 @@
 import {readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {parseArgv, type FlagSpec} from './cli/argv.js'
-import {reportError, writeOut} from './cli/output.js'
+import {type FlagDefinitions, flagSpecs, parseArgv} from './cli/argv.js'
+import {debugWanted, reportError, writeOut} from './cli/output.js'
 import {useExecaBundle} from './startup/execa.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 interface ManifestCommand {
-  flags: Record<string, {char?: string; type: string; options?: string[]; allowNo?: boolean; multiple?: boolean}>
+  flags: FlagDefinitions
   args: Record<string, {options?: string[]; required?: boolean}>
 }
 
@@ -57,16 +57,8 @@ async function fast(argv: string[]): Promise<boolean> {
   if (own.some(w => w === '--help' || w === '-h')) return false
   const command = readJson<{commands: Record<string, ManifestCommand>}>('oclif.manifest.json')?.commands[id]
   if (!command) return false
-  const specs: FlagSpec[] = Object.entries(command.flags).map(([name, f]) => ({
-    name,
-    char: f.char,
-    type: f.type === 'boolean' ? 'boolean' : 'option',
-    options: f.options,
-    allowNo: f.allowNo,
-    multiple: f.multiple,
-  }))
   const argSpecs = Object.values(command.args ?? {})
-  const parsed = parseArgv(rest, specs, {commandLine: action.commandLine, maxArgs: argSpecs.length})
+  const parsed = parseArgv(rest, flagSpecs(command.flags), {commandLine: action.commandLine, maxArgs: argSpecs.length})
   if (!parsed) return false
   if (!action.commandLine && parsed.rest !== undefined) return false
   for (const [i, spec] of argSpecs.entries()) {
@@ -77,7 +69,7 @@ async function fast(argv: string[]): Promise<boolean> {
     const code = await action.run(parsed.flags, parsed)
     if (typeof code === 'number') process.exitCode = code
   } catch (error) {
-    process.exitCode = reportError(error, Boolean(process.env.MFA_DEBUG) || parsed.flags.debug === true)
+    process.exitCode = reportError(error, debugWanted(rest))
   }
   return true
 }

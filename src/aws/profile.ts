@@ -6,7 +6,7 @@ import {type AwsFiles, configSectionName, displayPath, profileNames, profileSett
 import {parseDuration} from './duration.js'
 import {MfaError} from '../cli/errors.js'
 import type {IniSection} from './ini.js'
-import {quoteForHint} from '../cli/hint.js'
+import {profileWords, quoteForHint} from '../cli/hint.js'
 
 /** The profile whose long-term keys call GetSessionToken. */
 export interface KeyProfile {
@@ -49,6 +49,13 @@ export function sessionProfileName(profile: string): string {
 /** The profile a session profile's name stands for (the inverse of sessionProfileName); undefined for other names. */
 export function profileOfSessionProfile(name: string): string | undefined {
   return name === 'mfa' ? 'default' : name.endsWith('-mfa') ? name.slice(0, -'-mfa'.length) : undefined
+}
+
+/** A profile without mfa_serial: how to find the device or name it. */
+export function noMfaDevice(profile: string, configFile: string, env: NodeJS.ProcessEnv): MfaError {
+  return new MfaError(`profile "${profile}" has no MFA device (mfa_serial)`, {
+    hint: `Run \`mfa devices --save${profileWords(profile)}\`, or add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${configSectionName(profile)}] in ${displayPath(configFile, env)}.`,
+  })
 }
 
 const MFA_ARN = /^arn:aws(-cn|-us-gov|-iso[a-z-]*)?:iam::\d{12}:mfa\/.+$/
@@ -166,9 +173,7 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
   if (!serialSource?.value && options.requireSerial === false) {
     // Nothing to check: the caller looks for the device.
   } else if (!serialSource?.value) {
-    throw new MfaError(`profile "${name}" has no MFA device (mfa_serial)`, {
-      hint: `Run \`mfa devices --save${name === 'default' ? '' : ` --profile ${quoteForHint([name])}`}\`, or add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${configSectionName(name)}] in ${displayPath(files.config.path, env)}.`,
-    })
+    throw noMfaDevice(name, files.config.path, env)
   }
   // Without requireSerial the caller is looking for the device: a wrong serial is what it will replace.
   const mfaSerial = options.requireSerial === false ? (serialSource?.value?.trim() ?? '') : checkSerial(serialSource!.value!, serialSource!.from)

@@ -1,9 +1,12 @@
 /**
- * A small argv parser that follows oclif's rules for the flags in oclif.manifest.json. The fast
- * path (src/fast.ts) uses it to run the hot commands without loading oclif, and `exec` uses it to
- * find its command: everything after `--` (or after the first word that is not a flag), untouched.
- * Anything it does not understand returns undefined, and oclif takes over.
+ * A small argv parser that follows oclif's rules for the flags of a command's declaration (its
+ * oclif class, or its compiled form in oclif.manifest.json). The fast path (src/fast.ts) uses it to
+ * run the hot commands without loading oclif, and `exec` uses it to find its command: everything
+ * after `--` (or after the first word that is not a flag), untouched. Anything it does not
+ * understand returns undefined, and oclif takes over.
  */
+import {EXIT, MfaError} from './errors.js'
+
 export interface FlagSpec {
   name: string
   char?: string
@@ -73,4 +76,46 @@ export function parseArgv(argv: readonly string[], specs: readonly FlagSpec[], o
     if (args.length > (options.maxArgs ?? 0)) return undefined
   }
   return {flags, args}
+}
+
+/** A command's flags as oclif declares them: the class's static flags and the manifest's entries both fit. */
+export type FlagDefinitions = Record<string, {char?: string; type: string; options?: readonly string[]; allowNo?: boolean; multiple?: boolean}>
+
+/** The one mapping from a flag declaration to what parseArgv reads. */
+export function flagSpecs(definitions: FlagDefinitions): FlagSpec[] {
+  return Object.entries(definitions).map(([name, d]) => ({
+    name,
+    char: d.char,
+    type: d.type === 'boolean' ? 'boolean' : 'option',
+    options: d.options,
+    allowNo: d.allowNo,
+    multiple: d.multiple,
+  }))
+}
+
+export interface CommandLine {
+  /** mfa's own words: the flags before the command (and before `--`, which is not included). */
+  own: string[]
+  /** The command and its arguments, byte for byte and in order; empty for "start $SHELL". */
+  command: string[]
+}
+
+/**
+ * Splits `exec`'s words: mfa's flags up to `--` or the first word that is not a flag, then the
+ * command line, byte for byte and in order. Undefined when the flags cannot be read.
+ */
+export function splitCommandLine(argv: readonly string[], definitions: FlagDefinitions): CommandLine | undefined {
+  const parsed = parseArgv(argv, flagSpecs(definitions), {commandLine: true})
+  if (!parsed) return undefined
+  const command = parsed.rest ?? []
+  const cut = argv.length - command.length
+  const own = argv.slice(0, parsed.rest !== undefined && cut > 0 && argv[cut - 1] === '--' ? cut - 1 : cut)
+  return {own, command}
+}
+
+export function unreadableFlags(): MfaError {
+  return new MfaError('cannot read the flags before the command', {
+    hint: 'Put mfa\'s flags first and the command after --: mfa exec --profile work -- aws s3 ls',
+    exitCode: EXIT.usage,
+  })
 }

@@ -2,7 +2,7 @@
  * What every oclif command shares: the session flags, and the error policy of src/cli/output.ts.
  */
 import {Command, Flags} from '@oclif/core'
-import {reportError} from './output.js'
+import {debugWanted, reportError} from './output.js'
 
 /** --profile/-p, the same on every command; summary says what the profile is for there. */
 export function profileFlag(summary: string, extra: {description?: string; exclusive?: string[]} = {}) {
@@ -39,8 +39,7 @@ export const debugFlag = {
 
 export abstract class BaseCommand extends Command {
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const debug = Boolean(process.env.MFA_DEBUG) || this.argv.includes('--debug')
-    const code = reportError(error, debug)
+    const code = reportError(error, debugWanted(this.argv))
     // exit() throws an ExitError, which oclif turns into the exit code without printing.
     this.exit(code)
   }

@@ -13,3 +13,13 @@ export function quoteForHint(words: string[]): string {
 
 /** Characters no shell treats specially in a word (= not first: zsh expands =cmd): ARNs and most profile names. */
 const SAFE_WORD = /^[\w@%+:,./-][\w@%+=:,./-]*$/
+
+/** ` -p NAME` in an mfa command shown in a hint; nothing for the default profile. */
+export function profileWords(profile: string): string {
+  return profile === 'default' ? '' : ` -p ${quoteForHint([profile])}`
+}
+
+/** The command that logs a profile in, as every hint shows it. */
+export function loginCommand(profile: string): string {
+  return `mfa login${profileWords(profile)}`
+}

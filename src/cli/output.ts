@@ -53,6 +53,15 @@ export function writeOut(text: string): void {
   }
 }
 
+/**
+ * Whether an unexpected error shows its stack: MFA_DEBUG, or --debug among mfa's own words (those
+ * before `--`; what follows belongs to the command `mfa exec` runs).
+ */
+export function debugWanted(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  const end = argv.indexOf('--')
+  return Boolean(env.MFA_DEBUG) || (end === -1 ? argv : argv.slice(0, end)).includes('--debug')
+}
+
 /** Prints an error the way every mfa command does and returns the exit code. */
 export function reportError(error: unknown, debug: boolean): number {
   const err = error as Error & {oclif?: {exit?: number}; code?: string}

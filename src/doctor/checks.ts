@@ -7,15 +7,16 @@
 import {accessSync, constants, statSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 import {parse as parseShell} from 'shell-quote'
-import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, homeDir, type LoadedFile, loadIniFile, profileSettings} from '../aws/files.js'
+import {type AwsFiles, configPath, credentialsPath, displayPath, homeDir, type LoadedFile, loadIniFile, profileSettings} from '../aws/files.js'
 import {type CachedSession, cacheDir, readCache} from '../session/cache.js'
 import {sourceOfSessionProfile} from '../session/session-profile.js'
 import {MfaError} from '../cli/errors.js'
 import type {IniSection} from '../aws/ini.js'
-import {checkSerial, type ResolvedProfile, resolveProfile, sessionProfileName} from '../aws/profile.js'
-import {quoteForHint} from '../cli/hint.js'
+import {checkSerial, noMfaDevice, type ResolvedProfile, resolveProfile, sessionProfileName} from '../aws/profile.js'
+import {loginCommand, quoteForHint} from '../cli/hint.js'
 import {maskKeyId} from '../cli/redact.js'
-import {secondsLeft, sessionFileFor, stsRegion} from '../session/ensure.js'
+import {stsContext, stsEndpoint} from '../session/call-context.js'
+import {secondsLeft, sessionFileFor} from '../session/ensure.js'
 import {localTime} from '../cli/time.js'
 import {MARKER_PROFILE, MARKER_SHELL} from '../shells/variables.js'
 import {formatTimeLeft} from '../shells/segment.js'
@@ -70,10 +71,6 @@ export interface DoctorOptions {
 function pathWord(path: string, env: NodeJS.ProcessEnv): string {
   const shown = displayPath(path, env)
   return /^[\w~./@%+=:,-]+$/.test(shown) ? shown : quoteForHint([path])
-}
-
-function profileFlag(profile: string): string {
-  return profile === 'default' ? '' : ` -p ${quoteForHint([profile])}`
 }
 
 function fileCheck(check: 'config' | 'credentials', path: string, env: NodeJS.ProcessEnv): Finding {
@@ -159,14 +156,6 @@ function checkMfaProcess(command: string, env: NodeJS.ProcessEnv): Finding {
   return {check, status: 'problem', message: `mfa_process runs ${first}, which is not on PATH`, fix: `install ${first}, or give its full path in mfa_process`}
 }
 
-/** The STS endpoint mfa calls for a profile (the SDK reads AWS_ENDPOINT_URL_STS and AWS_ENDPOINT_URL itself). */
-export function stsEndpoint(resolved: ResolvedProfile | undefined, env: NodeJS.ProcessEnv): string {
-  const configured = resolved?.stsEndpoint || env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL
-  if (configured) return configured
-  const region = resolved ? stsRegion(resolved, env) : env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1'
-  return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`
-}
-
 /**
  * This computer's clock against STS's Date header, from an unsigned GetCallerIdentity (STS
  * refuses it, and says when). The header counts whole seconds: the middle of that second is taken.
@@ -223,13 +212,7 @@ async function checkKeys(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, iden
   const which = `long-term keys of profile "${keys.name}" (${maskKeyId(keys.accessKeyId)})`
   if (!reachable) return {check: 'keys', status: 'ok', message: `${which} are there (not checked with STS: it cannot be reached)`}
   try {
-    const who = await identity({
-      region: stsRegion(resolved, env),
-      endpoint: resolved.stsEndpoint,
-      credentials: {accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey},
-      profile: keys.name,
-      env,
-    })
+    const who = await identity(stsContext(resolved, env))
     return {check: 'keys', status: 'ok', message: `${which} belong to ${who.Arn}`}
   } catch (error) {
     return fromError('keys', error)
@@ -238,7 +221,7 @@ async function checkKeys(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, iden
 
 async function checkSession(resolved: ResolvedProfile, profile: string, env: NodeJS.ProcessEnv, identity: Identity, reachable: boolean, now: number): Promise<{finding: Finding; session?: CachedSession}> {
   const check = 'session'
-  const login = `mfa login${profileFlag(profile)}`
+  const login = loginCommand(profile)
   const {session, problem} = readCache(sessionFileFor(resolved, cacheDir(env)))
   if (!session) {
     return problem
@@ -254,15 +237,8 @@ async function checkSession(resolved: ResolvedProfile, profile: string, env: Nod
   const who = session.Identity?.Arn ? ` for ${session.Identity.Arn}` : ''
   const message = `the session of profile "${profile}"${who} has ${formatTimeLeft(left)} left (until ${until})`
   if (reachable) {
-    const c = session.Credentials
     try {
-      await identity({
-        region: stsRegion(resolved, env),
-        endpoint: resolved.stsEndpoint,
-        credentials: {accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken},
-        profile,
-        env,
-      })
+      await identity(stsContext(resolved, env, {credentials: session.Credentials, profile}))
     } catch (error) {
       if (!(error instanceof MfaError)) throw error
       const rejected = `STS rejects the cached session of profile "${profile}": ${error.message}`
@@ -390,9 +366,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       const serial = settings.map(s => s.mfa_serial).find(Boolean)
       try {
         if (!serial) {
-          throw new MfaError(`profile "${profile}" has no MFA device (mfa_serial)`, {
-            hint: `Run \`mfa devices --save${profileFlag(profile)}\`, or add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to [${configSectionName(profile)}] in ${displayPath(files.config.path, env)}.`,
-          })
+          throw noMfaDevice(profile, files.config.path, env)
         }
         profileChecks.push({check: 'mfa_serial', status: 'ok', message: `the MFA device is ${checkSerial(serial, `mfa_serial of profile "${profile}"`)}`})
       } catch (error) {

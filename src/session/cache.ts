@@ -132,7 +132,7 @@ export function removeCache(file: string): boolean {
   }
 }
 
-/** Every cached session, for `logout --all` and `status --all`. */
+/** Every cached session, for `logout --all`. */
 export function listCache(dir: string): Array<{file: string} & ReadResult> {
   let names: string[]
   try {

@@ -6,6 +6,7 @@
 import {configSectionName, loadAwsFiles} from '../aws/files.js'
 import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
 import {writeSessionProfile} from './session-profile.js'
+import {stsContext} from './call-context.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
 import {MfaError} from '../cli/errors.js'
 import type {Reporter} from '../cli/output.js'
@@ -31,23 +32,6 @@ export interface SessionResult {
   fresh: boolean
   /** The credentials-file profile that holds it. */
   sessionProfile: string
-}
-
-/**
- * The main region of the profile's partition (aws, aws-cn, aws-us-gov): read from a role or device
- * ARN, else from the profile's region. STS's default when no region is set; where IAM lives.
- */
-export function partitionRegion(resolved: ResolvedProfile): string {
-  const partition = /^arn:([^:]+):/.exec(resolved.roles[0]?.roleArn ?? resolved.mfaSerial)?.[1]
-  const region = resolved.region ?? ''
-  if (partition === 'aws-cn' || (!partition && region.startsWith('cn-'))) return 'cn-north-1'
-  if (partition === 'aws-us-gov' || (!partition && region.startsWith('us-gov-'))) return 'us-gov-west-1'
-  return 'us-east-1'
-}
-
-/** Region for the STS calls: the environment, then the profile, then the partition's main region. */
-export function stsRegion(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): string {
-  return env.AWS_REGION || env.AWS_DEFAULT_REGION || resolved.region || partitionRegion(resolved)
 }
 
 function lockFile(dir: string, ...key: string[]): string {
@@ -136,21 +120,13 @@ async function mfaSession(
       say: options.reporter.say,
     })
     const sts = await import('./sts.js')
-    const ctx = {
-      region: stsRegion(resolved, env),
-      endpoint: resolved.stsEndpoint,
-      credentials: {accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey},
-      profile: keys.name,
-      env,
-    }
+    const ctx = stsContext(resolved, env)
     const duration = durationSeconds ?? keys.durationSeconds ?? DEFAULT_DURATION
     markUsed(dir, mfaSerial, code)
     const credentials = await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
       sts.getSessionToken(ctx, {serial: mfaSerial, code, durationSeconds: duration}),
     )
-    const identity = await sts
-      .getCallerIdentity({...ctx, credentials: {accessKeyId: credentials.AccessKeyId, secretAccessKey: credentials.SecretAccessKey, sessionToken: credentials.SessionToken}})
-      .catch(() => undefined)
+    const identity = await sts.getCallerIdentity(stsContext(resolved, env, {credentials, profile: keys.name})).catch(() => undefined)
     const session: CachedSession = {
       Version: 1,
       Kind: 'session',
@@ -196,7 +172,6 @@ async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, di
       )
     }
     const sts = await import('./sts.js')
-    const region = stsRegion(resolved, env)
     let retried = false
     for (;;) {
       // The MFA session behind the role lasts as long as the source profile's own sessions (12h by default).
@@ -208,16 +183,12 @@ async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, di
           const isLast = step === last
           const duration = Math.min(isLast ? wanted : step.durationSeconds ?? ROLE_CHAIN_MAX, ROLE_CHAIN_MAX)
           assumed = await withProgress(options.reporter, `Assuming ${step.roleArn}`, () =>
-            sts.assumeRole(
-              {
-                region,
-                endpoint: resolved.stsEndpoint,
-                credentials: {accessKeyId: creds.AccessKeyId, secretAccessKey: creds.SecretAccessKey, sessionToken: creds.SessionToken},
-                profile: step.profile,
-                env,
-              },
-              {roleArn: step.roleArn, sessionName: sessionNameFor(step, mfa.session), durationSeconds: duration, externalId: step.externalId},
-            ),
+            sts.assumeRole(stsContext(resolved, env, {credentials: creds, profile: step.profile}), {
+              roleArn: step.roleArn,
+              sessionName: sessionNameFor(step, mfa.session),
+              durationSeconds: duration,
+              externalId: step.externalId,
+            }),
           )
           creds = assumed.Credentials
         }

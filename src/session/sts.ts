@@ -5,20 +5,11 @@
  */
 import {MfaError} from '../cli/errors.js'
 import type {CachedSession, StsCredentials} from './cache.js'
+import {type CallContext, configuredEndpoint, stsHost} from './call-context.js'
 import {maskKeyId} from '../cli/redact.js'
 import {rfc3339} from '../cli/time.js'
 
-export interface CallContext {
-  region: string
-  /** STS (default) or IAM: which service is called, for the endpoint and the messages. */
-  service?: 'STS' | 'IAM'
-  /** endpoint_url from the profile; the SDK reads AWS_ENDPOINT_URL_STS / _IAM / AWS_ENDPOINT_URL itself. */
-  endpoint?: string
-  credentials: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}
-  /** For messages: which profile's credentials sign the call. */
-  profile: string
-  env?: NodeJS.ProcessEnv
-}
+export type {CallContext} from './call-context.js'
 
 /** The whole call, retries included, ends after this many seconds (MFA_TIMEOUT, default 20). */
 export function callTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -165,9 +156,8 @@ interface SdkError {
 
 /** The endpoint a failed call went to, for messages (never carries credentials). */
 function endpointLabel(ctx: CallContext): string {
-  const env = ctx.env ?? process.env
-  const iam = ctx.service === 'IAM'
-  return ctx.endpoint || (iam ? env.AWS_ENDPOINT_URL_IAM : env.AWS_ENDPOINT_URL_STS) || env.AWS_ENDPOINT_URL || (iam ? 'iam.amazonaws.com' : `sts.${ctx.region}.amazonaws.com`)
+  const service = ctx.service ?? 'STS'
+  return configuredEndpoint(service, ctx.endpoint, ctx.env ?? process.env) ?? (service === 'IAM' ? 'iam.amazonaws.com' : stsHost(ctx.region))
 }
 
 /** One line for the user; the SDK's error stays attached as the cause, for MFA_DEBUG. */

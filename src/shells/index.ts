@@ -11,14 +11,14 @@ import {fish} from './fish.js'
 import {json} from './json.js'
 import {powershell} from './powershell.js'
 import {sh} from './sh.js'
-import type {Shell, ShellName} from './types.js'
+import {type Shell, SHELL_NAMES, type ShellName} from './types.js'
 import {zsh} from './zsh.js'
 
 export type {EnvChanges, Shell, ShellName} from './types.js'
 
 const SHELLS: Record<ShellName, Shell | InitShell> = {bash, zsh, fish, powershell, sh, json}
 
-export const SHELL_NAMES: readonly ShellName[] = ['bash', 'zsh', 'fish', 'powershell', 'sh', 'json']
+export {SHELL_NAMES}
 
 /** The shells `mfa init` has a script for. */
 export const INIT_SHELL_NAMES: readonly ShellName[] = SHELL_NAMES.filter(name => isInitShell(SHELLS[name]))
