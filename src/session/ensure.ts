@@ -54,14 +54,11 @@ export async function ensureSession(options: EnsureOptions): Promise<SessionResu
   const env = options.env ?? process.env
   const files = loadAwsFiles(env)
   const resolved = resolveProfile(files, options.profile, {serialNumber: options.serialNumber, env})
-  const dir = cacheDir(env)
-  const started = Date.now()
+  const req: Request = {resolved, options, env, dir: cacheDir(env), started: Date.now()}
   const sessionProfile = sessionProfileName(options.profile)
 
   const result =
-    resolved.roles.length === 0
-      ? await mfaSession(resolved, options, dir, started, options.durationSeconds)
-      : await roleSession(resolved, options, dir, started)
+    resolved.roles.length === 0 ? await mfaSession(req, {durationSeconds: options.durationSeconds, force: options.force}) : await roleSession(req)
 
   const current = files.credentials.sections.get(sessionProfile)
   const creds = result.session.Credentials
@@ -86,61 +83,82 @@ function roleIdentity(resolved: ResolvedProfile): string[] {
   return [resolved.mfaSerial, resolved.keys.accessKeyId, ...resolved.roles.flatMap(r => [r.roleArn, r.sessionName ?? '', r.externalId ?? ''])]
 }
 
-/** The MFA session (GetSessionToken) of the profile with the long-term keys, one per key profile and device. */
-async function mfaSession(
-  resolved: ResolvedProfile,
-  options: EnsureOptions,
-  dir: string,
-  started: number,
-  durationSeconds: number | undefined,
-  force = options.force,
-): Promise<{session: CachedSession; fresh: boolean}> {
-  const env = options.env ?? process.env
-  const {keys, mfaSerial} = resolved
-  const file = sessionCacheFile(dir, keys.name, mfaSerial)
-  const matches = (s: CachedSession | undefined): s is CachedSession =>
-    isUsable(s) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial
-  const first = readCache(file)
-  if (!force && matches(first.session)) return {session: first.session, fresh: false}
+type Result = {session: CachedSession; fresh: boolean}
 
-  const lock = await locked(lockFile(dir, 'device', mfaSerial), options.reporter, `that is getting a session for ${mfaSerial}`)
+/** What one ensureSession call hands to the steps below it. */
+interface Request {
+  resolved: ResolvedProfile
+  options: EnsureOptions
+  env: NodeJS.ProcessEnv
+  dir: string
+  /** When ensureSession started: a session another process made since then counts as new. */
+  started: number
+}
+
+/**
+ * Cache, lock, fetch, store, written once for both kinds of session: a usable cached session is
+ * reused; otherwise, under the lock, the cache is read again (another process may have just made
+ * one) before fetch() is called and its session kept.
+ */
+async function cachedOrFetched(req: Request, how: {file: string; lock: string; purpose: string; force?: boolean; usable: (s: CachedSession | undefined) => s is CachedSession; fetch: () => Promise<CachedSession>}): Promise<Result> {
+  const first = readCache(how.file)
+  if (!how.force && how.usable(first.session)) return {session: first.session, fresh: false}
+
+  const lock = await locked(how.lock, req.options.reporter, how.purpose)
   try {
-    const again = readCache(file)
+    const again = readCache(how.file)
     // Someone else made a session while we waited: that is the one to use, even with --force.
-    if (matches(again.session) && (!force || Date.parse(again.session.IssuedAt) >= started)) return {session: again.session, fresh: false}
-    warnCorrupt(file, again.problem, options.reporter)
-
-    const {obtainCode, markUsed} = await import('./token.js')
-    const code = await obtainCode({
-      profile: keys.name,
-      serial: mfaSerial,
-      tokenCode: options.tokenCode,
-      mfaProcess: resolved.mfaProcess,
-      cacheDir: dir,
-      say: options.reporter.say,
-    })
-    const sts = await import('./sts.js')
-    const ctx = stsContext(resolved, env)
-    const duration = durationSeconds ?? keys.durationSeconds ?? DEFAULT_DURATION
-    markUsed(dir, mfaSerial, code)
-    const credentials = await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
-      sts.getSessionToken(ctx, {serial: mfaSerial, code, durationSeconds: duration}),
-    )
-    const identity = await sts.getCallerIdentity(stsContext(resolved, env, {credentials, profile: keys.name})).catch(() => undefined)
-    const session: CachedSession = {
-      Version: 1,
-      Kind: 'session',
-      Profile: keys.name,
-      SerialNumber: mfaSerial,
-      SourceAccessKeyId: keys.accessKeyId,
-      IssuedAt: new Date().toISOString(),
-      ...(identity ? {Identity: identity} : {}),
-      Credentials: credentials,
-    }
-    writeCache(file, session)
+    if (how.usable(again.session) && (!how.force || Date.parse(again.session.IssuedAt) >= req.started)) return {session: again.session, fresh: false}
+    warnCorrupt(how.file, again.problem, req.options.reporter)
+    const session = await how.fetch()
+    writeCache(how.file, session)
     return {session, fresh: true}
   } finally {
     lock.release()
+  }
+}
+
+/** The MFA session (GetSessionToken) of the profile with the long-term keys, one per key profile and device. */
+function mfaSession(req: Request, wanted: {durationSeconds?: number; force?: boolean}): Promise<Result> {
+  const {keys, mfaSerial} = req.resolved
+  return cachedOrFetched(req, {
+    file: sessionCacheFile(req.dir, keys.name, mfaSerial),
+    lock: lockFile(req.dir, 'device', mfaSerial),
+    purpose: `that is getting a session for ${mfaSerial}`,
+    force: wanted.force,
+    usable: (s): s is CachedSession => isUsable(s) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial,
+    fetch: () => newMfaSession(req, wanted.durationSeconds ?? keys.durationSeconds ?? DEFAULT_DURATION),
+  })
+}
+
+/** A code (flag, mfa_process or terminal), then GetSessionToken, and whose session it is. */
+async function newMfaSession(req: Request, durationSeconds: number): Promise<CachedSession> {
+  const {resolved, options, env, dir} = req
+  const {keys, mfaSerial} = resolved
+  const {obtainCode, markUsed} = await import('./token.js')
+  const code = await obtainCode({
+    profile: keys.name,
+    serial: mfaSerial,
+    tokenCode: options.tokenCode,
+    mfaProcess: resolved.mfaProcess,
+    cacheDir: dir,
+    say: options.reporter.say,
+  })
+  const sts = await import('./sts.js')
+  markUsed(dir, mfaSerial, code)
+  const credentials = await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
+    sts.getSessionToken(stsContext(resolved, env), {serial: mfaSerial, code, durationSeconds}),
+  )
+  const identity = await sts.getCallerIdentity(stsContext(resolved, env, {credentials, profile: keys.name})).catch(() => undefined)
+  return {
+    Version: 1,
+    Kind: 'session',
+    Profile: keys.name,
+    SerialNumber: mfaSerial,
+    SourceAccessKeyId: keys.accessKeyId,
+    IssuedAt: new Date().toISOString(),
+    ...(identity ? {Identity: identity} : {}),
+    Credentials: credentials,
   }
 }
 
@@ -152,74 +170,68 @@ function sessionNameFor(step: RoleStep, mfa: CachedSession): string {
 }
 
 /** A role reached through its source_profile chain, on top of the source's MFA session. */
-async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, dir: string, started: number): Promise<{session: CachedSession; fresh: boolean}> {
-  const env = options.env ?? process.env
-  const last = resolved.roles.at(-1)!
-  const file = sessionFileFor(resolved, dir)
-  const first = readCache(file)
-  if (!options.force && isUsable(first.session)) return {session: first.session, fresh: false}
+function roleSession(req: Request): Promise<Result> {
+  const last = req.resolved.roles.at(-1)!
+  const file = sessionFileFor(req.resolved, req.dir)
+  return cachedOrFetched(req, {
+    file,
+    lock: lockFile(req.dir, 'role', file),
+    purpose: `that is assuming ${last.roleArn}`,
+    force: req.options.force,
+    usable: isUsable,
+    fetch: () => newRoleSession(req),
+  })
+}
 
-  const lock = await locked(lockFile(dir, 'role', file), options.reporter, `that is assuming ${last.roleArn}`)
+async function newRoleSession(req: Request): Promise<CachedSession> {
+  const last = req.resolved.roles.at(-1)!
+  const wanted = req.options.durationSeconds ?? last.durationSeconds ?? ROLE_CHAIN_MAX
+  if (wanted > ROLE_CHAIN_MAX) {
+    req.options.reporter.say(`mfa: a role assumed with an MFA session lasts at most 1h; asking for 1h instead of ${formatDuration(wanted)}`)
+  }
+  // The MFA session behind the role lasts as long as the source profile's own sessions (12h by default).
+  const mfa = await mfaSession(req, {force: false})
   try {
-    const again = readCache(file)
-    if (isUsable(again.session) && (!options.force || Date.parse(again.session.IssuedAt) >= started)) return {session: again.session, fresh: false}
-    warnCorrupt(file, again.problem, options.reporter)
+    return await assumeChain(req, mfa.session, wanted)
+  } catch (error) {
+    // The cached MFA session was revoked or expired early: get a new one, once.
+    if (mfa.fresh || !(error instanceof MfaError) || !/has expired or was revoked/.test(error.message)) throw error
+    const renewed = await mfaSession({...req, started: Date.now()}, {force: true})
+    return assumeChain(req, renewed.session, wanted)
+  }
+}
 
-    const wanted = options.durationSeconds ?? last.durationSeconds ?? ROLE_CHAIN_MAX
-    if (wanted > ROLE_CHAIN_MAX) {
-      options.reporter.say(
-        `mfa: a role assumed with an MFA session lasts at most 1h; asking for 1h instead of ${formatDuration(wanted)}`,
-      )
-    }
-    const sts = await import('./sts.js')
-    let retried = false
-    for (;;) {
-      // The MFA session behind the role lasts as long as the source profile's own sessions (12h by default).
-      const mfa = await mfaSession(resolved, options, dir, started, undefined, false)
-      try {
-        let creds = mfa.session.Credentials
-        let assumed: Awaited<ReturnType<typeof sts.assumeRole>> | undefined
-        for (const step of resolved.roles) {
-          const isLast = step === last
-          const duration = Math.min(isLast ? wanted : step.durationSeconds ?? ROLE_CHAIN_MAX, ROLE_CHAIN_MAX)
-          assumed = await withProgress(options.reporter, `Assuming ${step.roleArn}`, () =>
-            sts.assumeRole(stsContext(resolved, env, {credentials: creds, profile: step.profile}), {
-              roleArn: step.roleArn,
-              sessionName: sessionNameFor(step, mfa.session),
-              durationSeconds: duration,
-              externalId: step.externalId,
-            }),
-          )
-          creds = assumed.Credentials
-        }
-        const session: CachedSession = {
-          Version: 1,
-          Kind: 'role',
-          Profile: resolved.name,
-          SerialNumber: resolved.mfaSerial,
-          SourceAccessKeyId: resolved.keys.accessKeyId,
-          RoleArn: last.roleArn,
-          IssuedAt: new Date().toISOString(),
-          ...(assumed?.AssumedRoleUser
-            ? {Identity: {Arn: assumed.AssumedRoleUser.Arn, Account: assumed.AssumedRoleUser.Arn.split(':')[4], UserId: assumed.AssumedRoleUser.AssumedRoleId}}
-            : {}),
-          Credentials: creds,
-          ...(assumed?.AssumedRoleUser ? {AssumedRoleUser: assumed.AssumedRoleUser} : {}),
-        }
-        writeCache(file, session)
-        return {session, fresh: true}
-      } catch (error) {
-        // The cached MFA session was revoked or expired early: get a new one, once.
-        if (!retried && !mfa.fresh && error instanceof MfaError && /has expired or was revoked/.test(error.message)) {
-          retried = true
-          await mfaSession(resolved, options, dir, Date.now(), undefined, true)
-          continue
-        }
-        throw error
-      }
-    }
-  } finally {
-    lock.release()
+/** AssumeRole along the chain, each step signed with the one before; the last step lasts `wanted` (at most 1h). */
+async function assumeChain(req: Request, mfa: CachedSession, wanted: number): Promise<CachedSession> {
+  const {resolved, options, env} = req
+  const sts = await import('./sts.js')
+  const last = resolved.roles.at(-1)!
+  let creds = mfa.Credentials
+  let assumed: Awaited<ReturnType<typeof sts.assumeRole>> | undefined
+  for (const step of resolved.roles) {
+    const duration = Math.min(step === last ? wanted : step.durationSeconds ?? ROLE_CHAIN_MAX, ROLE_CHAIN_MAX)
+    assumed = await withProgress(options.reporter, `Assuming ${step.roleArn}`, () =>
+      sts.assumeRole(stsContext(resolved, env, {credentials: creds, profile: step.profile}), {
+        roleArn: step.roleArn,
+        sessionName: sessionNameFor(step, mfa),
+        durationSeconds: duration,
+        externalId: step.externalId,
+      }),
+    )
+    creds = assumed.Credentials
+  }
+  const user = assumed?.AssumedRoleUser
+  return {
+    Version: 1,
+    Kind: 'role',
+    Profile: resolved.name,
+    SerialNumber: resolved.mfaSerial,
+    SourceAccessKeyId: resolved.keys.accessKeyId,
+    RoleArn: last.roleArn,
+    IssuedAt: new Date().toISOString(),
+    ...(user ? {Identity: {Arn: user.Arn, Account: user.Arn.split(':')[4], UserId: user.AssumedRoleId}} : {}),
+    Credentials: creds,
+    ...(user ? {AssumedRoleUser: user} : {}),
   }
 }
 
