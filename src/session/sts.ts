@@ -168,18 +168,49 @@ export function describeStsError(error: unknown, action: string, ctx: CallContex
   return described
 }
 
-function describeSdkError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
-  const e = (error ?? {}) as SdkError
-  const name = e.name ?? e.Code ?? e.code ?? ''
-  const message = (e.message ?? '').trim()
-  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode
-  const attempts = e.$metadata?.attempts
-  const endpoint = endpointLabel(ctx)
-  const svc = ctx.service ?? 'STS'
-  const envVar = `AWS_ENDPOINT_URL_${svc}`
-  const afterRetries = attempts && attempts > 1 ? ` after ${attempts} attempts` : ''
-  const network = (e as {code?: string}).code ?? ((e.cause as {code?: string} | undefined)?.code)
+/** What a failed SDK call tells, read once for the messages below. */
+interface Failure {
+  e: SdkError
+  name: string
+  message: string
+  status?: number
+  network?: string
+  /** Where the call went, and the variable that sets it. */
+  endpoint: string
+  envVar: string
+  svc: string
+  afterRetries: string
+}
 
+function readFailure(error: unknown, ctx: CallContext): Failure {
+  const e = (error ?? {}) as SdkError
+  const attempts = e.$metadata?.attempts
+  const svc = ctx.service ?? 'STS'
+  return {
+    e,
+    name: e.name ?? e.Code ?? e.code ?? '',
+    message: (e.message ?? '').trim(),
+    status: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
+    network: (e as {code?: string}).code ?? ((e.cause as {code?: string} | undefined)?.code),
+    endpoint: endpointLabel(ctx),
+    envVar: `AWS_ENDPOINT_URL_${svc}`,
+    svc,
+    afterRetries: attempts && attempts > 1 ? ` after ${attempts} attempts` : '',
+  }
+}
+
+function describeSdkError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
+  const f = readFailure(error, ctx)
+  return (
+    unreachable(f, action, timedOutAfterMs) ??
+    refused(f, action, ctx) ??
+    serviceAnswer(f, action) ??
+    new MfaError(`${f.svc} ${action} failed: ${firstLine(f.message) || f.name || 'unknown error'}${f.status ? ` (HTTP ${f.status})` : ''}`)
+  )
+}
+
+/** No answer: a timeout, or the network between here and the endpoint. */
+function unreachable({name, message, network, svc, endpoint, envVar}: Failure, action: string, timedOutAfterMs?: number): MfaError | undefined {
   if (timedOutAfterMs !== undefined || name === 'AbortError' || name === 'TimeoutError' || network === 'ETIMEDOUT' || /timed? ?out/i.test(message)) {
     const seconds = timedOutAfterMs === undefined ? '' : ` within ${Math.round(timedOutAfterMs / 1000)} s`
     return new MfaError(`${svc} at ${endpoint} did not answer ${action}${seconds}`, {
@@ -200,6 +231,11 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
       hint: `Check your network (VPN, proxy) and ${envVar} or the profile's endpoint_url.`,
     })
   }
+  return undefined
+}
+
+/** The request was refused for what it carried: a region, a code, keys, a token, a clock. */
+function refused({e, name, message, svc}: Failure, action: string, ctx: CallContext): MfaError | undefined {
   if (/Region not accepted|valid hostname component/i.test(message)) {
     return new MfaError(`"${ctx.region}" is not an AWS region name`, {hint: 'Fix region in the profile, or AWS_REGION, e.g. eu-west-1.'})
   }
@@ -231,6 +267,11 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
       hint: 'Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.',
     })
   }
+  return undefined
+}
+
+/** The service (or something in its place) answered with trouble of its own or a refusal. */
+function serviceAnswer({name, message, status, svc, endpoint, envVar, afterRetries, e}: Failure, action: string): MfaError | undefined {
   if (name === 'Throttling' || name === 'ThrottlingException' || name === 'TooManyRequestsException' || status === 429) {
     return new MfaError(`${svc} is throttling requests${afterRetries}`, {hint: 'Wait a minute and try again.'})
   }
@@ -253,7 +294,7 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
       hint: `A captive portal, proxy or wrong ${envVar}? Sign in to the network or fix the endpoint, then try again.`,
     })
   }
-  return new MfaError(`${svc} ${action} failed: ${firstLine(message) || name || 'unknown error'}${status ? ` (HTTP ${status})` : ''}`)
+  return undefined
 }
 
 function firstLine(text: string): string {
