@@ -5,7 +5,7 @@ import {editIniFile} from '../session/session-profile.js'
 import {MfaError, EXIT} from '../cli/errors.js'
 import {setSection} from '../aws/ini.js'
 import {resolveProfile, type ResolvedProfile} from '../aws/profile.js'
-import {iamContext, stsContext} from '../session/call-context.js'
+import {iamContext, stsContext} from '../aws/call-context.js'
 import {callAws, getCallerIdentity} from '../session/sts.js'
 
 export interface Device {

@@ -6,7 +6,7 @@
 import {configSectionName, loadAwsFiles} from '../aws/files.js'
 import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
 import {writeSessionProfile} from './session-profile.js'
-import {stsContext} from './call-context.js'
+import {stsContext} from '../aws/call-context.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
 import {MfaError} from '../cli/errors.js'
 import type {Reporter} from '../cli/output.js'

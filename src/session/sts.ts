@@ -5,11 +5,11 @@
  */
 import {MfaError} from '../cli/errors.js'
 import type {CachedSession, StsCredentials} from './cache.js'
-import {type CallContext, configuredEndpoint, stsHost} from './call-context.js'
+import {type CallContext, configuredEndpoint, stsHost} from '../aws/call-context.js'
 import {maskKeyId} from '../cli/redact.js'
 import {rfc3339} from '../cli/time.js'
 
-export type {CallContext} from './call-context.js'
+export type {CallContext} from '../aws/call-context.js'
 
 /** The whole call, retries included, ends after this many seconds (MFA_TIMEOUT, default 20). */
 export function callTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {

@@ -1,9 +1,11 @@
 /**
  * Where and as whom mfa calls STS (and IAM) for a profile: the region, the endpoint and the
- * credentials of every call are decided here.
+ * credentials of every call are decided here, from the profile and the environment.
  */
-import type {ResolvedProfile} from '../aws/profile.js'
-import type {StsCredentials} from './cache.js'
+import type {ResolvedProfile} from './profile.js'
+
+/** Credentials as STS returns them (a session's). */
+type Credentials = {AccessKeyId: string; SecretAccessKey: string; SessionToken: string}
 
 export interface CallContext {
   region: string
@@ -54,7 +56,7 @@ export function stsEndpoint(resolved: ResolvedProfile | undefined, env: NodeJS.P
  * An STS call for a profile: signed with its long-term keys, or with a session's credentials
  * (`signer.profile` names the profile in messages).
  */
-export function stsContext(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, signer?: {credentials: StsCredentials; profile: string}): CallContext {
+export function stsContext(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, signer?: {credentials: Credentials; profile: string}): CallContext {
   const c = signer?.credentials
   return {
     region: stsRegion(resolved, env),
