@@ -102,14 +102,41 @@ export interface ResolveOptions {
   env?: NodeJS.ProcessEnv
 }
 
+type ChainLink = {name: string; settings: IniSection}
+
 /** Resolves a profile name into everything a session needs, or fails with what to fix. */
 export function resolveProfile(files: AwsFiles, name: string, options: ResolveOptions = {}): ResolvedProfile {
   const env = options.env ?? process.env
+  const chain = followChain(files, name, env)
+  const root = chain.at(-1)!
+  const rs = root.settings
+  const keys = longTermKeys(root, files, env)
+  const mfaSerial = mfaSerialOf(chain, name, options, files, env)
+  const roles = roleSteps(chain)
+  const requested = chain[0].settings
+  return {
+    name,
+    settings: requested,
+    region: chain.map(c => c.settings.region).find(Boolean),
+    keys: {
+      name: root.name,
+      ...keys,
+      durationSeconds: rs.role_arn && rs.source_profile === root.name ? undefined : durationSetting(rs, root.name),
+    },
+    roles,
+    mfaSerial,
+    mfaProcess: chain.map(c => c.settings.mfa_process).find(Boolean),
+    stsEndpoint: endpointOf(files, requested, env, 'sts') ?? endpointOf(files, rs, env, 'sts'),
+    iamEndpoint: endpointOf(files, requested, env, 'iam') ?? endpointOf(files, rs, env, 'iam'),
+  }
+}
+
+/** The profile, then each source_profile in turn, up to the one with the long-term keys. */
+function followChain(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): ChainLink[] {
   const where = `${displayPath(files.config.path, env)} or ${displayPath(files.credentials.path, env)}`
-  const chain: Array<{name: string; settings: IniSection}> = []
+  const chain: ChainLink[] = []
   const seen = new Set<string>()
-  let current = name
-  for (;;) {
+  for (let current: string | undefined = name; current !== undefined; ) {
     const settings = profileSettings(files, current)
     if (!settings) {
       if (chain.length === 0) {
@@ -131,23 +158,28 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
     }
     seen.add(current)
     chain.push({name: current, settings})
-    const hasKeys = Boolean(settings.aws_access_key_id && settings.aws_secret_access_key)
-    const source = settings.source_profile
-    // A role profile whose source is itself uses its own keys for the role (the AWS CLI's rule).
-    if (settings.role_arn && source && !(source === current && hasKeys)) {
-      current = source
-      continue
-    }
-    if (settings.role_arn && !source) {
-      const via = settings.credential_source ? `credential_source ${settings.credential_source}` : 'no source_profile'
-      throw new MfaError(`profile "${current}" assumes ${settings.role_arn} with ${via}; mfa needs a source_profile with long-term keys`, {
-        hint: `Add source_profile = <profile with keys> to [${configSectionName(current)}].`,
-      })
-    }
-    break
+    current = sourceOf(current, settings)
   }
+  return chain
+}
 
-  const root = chain.at(-1)!
+/** The next profile of the chain; undefined when this one holds the keys. */
+function sourceOf(name: string, settings: IniSection): string | undefined {
+  const hasKeys = Boolean(settings.aws_access_key_id && settings.aws_secret_access_key)
+  const source = settings.source_profile
+  // A role profile whose source is itself uses its own keys for the role (the AWS CLI's rule).
+  if (settings.role_arn && source && !(source === name && hasKeys)) return source
+  if (settings.role_arn && !source) {
+    const via = settings.credential_source ? `credential_source ${settings.credential_source}` : 'no source_profile'
+    throw new MfaError(`profile "${name}" assumes ${settings.role_arn} with ${via}; mfa needs a source_profile with long-term keys`, {
+      hint: `Add source_profile = <profile with keys> to [${configSectionName(name)}].`,
+    })
+  }
+  return undefined
+}
+
+/** The long-term keys at the end of the chain, or what to fix. */
+function longTermKeys(root: ChainLink, files: AwsFiles, env: NodeJS.ProcessEnv): {accessKeyId: string; secretAccessKey: string} {
   const rs = root.settings
   if (!rs.aws_access_key_id || !rs.aws_secret_access_key) {
     const sso = rs.sso_session || rs.sso_start_url
@@ -165,55 +197,35 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
         : `Put the IAM user's long-term keys in [${root.name}] of ${displayPath(files.credentials.path, env)}.`,
     })
   }
+  return {accessKeyId: rs.aws_access_key_id.trim(), secretAccessKey: rs.aws_secret_access_key.trim()}
+}
 
-  // The device: the flag, else the first mfa_serial from the requested profile towards the source.
+/** The device: the flag, else the first mfa_serial from the requested profile towards the source. */
+function mfaSerialOf(chain: ChainLink[], name: string, options: ResolveOptions, files: AwsFiles, env: NodeJS.ProcessEnv): string {
   const serialSource = options.serialNumber
     ? {value: options.serialNumber, from: '--serial-number'}
     : chain.map(c => ({value: c.settings.mfa_serial, from: `mfa_serial of profile "${c.name}"`})).find(c => c.value)
-  if (!serialSource?.value && options.requireSerial === false) {
-    // Nothing to check: the caller looks for the device.
-  } else if (!serialSource?.value) {
-    throw noMfaDevice(name, files.config.path, env)
-  }
-  // Without requireSerial the caller is looking for the device: a wrong serial is what it will replace.
-  const mfaSerial = options.requireSerial === false ? (serialSource?.value?.trim() ?? '') : checkSerial(serialSource!.value!, serialSource!.from)
-  const mfaProcess = chain.map(c => c.settings.mfa_process).find(Boolean)
+  // Without requireSerial the caller is looking for the device: a missing or wrong serial is what it will replace.
+  if (options.requireSerial === false) return serialSource?.value?.trim() ?? ''
+  if (!serialSource?.value) throw noMfaDevice(name, files.config.path, env)
+  return checkSerial(serialSource.value, serialSource.from)
+}
 
-  const roles: RoleStep[] = chain
-    .slice(0, -1)
-    .reverse()
-    .map(c => ({
-      profile: c.name,
-      roleArn: c.settings.role_arn!,
-      sessionName: c.settings.role_session_name || undefined,
-      externalId: c.settings.external_id || undefined,
-      durationSeconds: durationSetting(c.settings, c.name),
-    }))
+/** The roles to assume, from the source's side: each profile of the chain but the last, and the last's own role when it is its own source. */
+function roleSteps(chain: ChainLink[]): RoleStep[] {
+  const root = chain.at(-1)!
+  const roles = chain.slice(0, -1).reverse().map(roleStep)
   // A role whose source_profile is itself: its own keys, and the role on top.
-  if (rs.role_arn && rs.source_profile === root.name) {
-    roles.unshift({
-      profile: root.name,
-      roleArn: rs.role_arn,
-      sessionName: rs.role_session_name || undefined,
-      externalId: rs.external_id || undefined,
-      durationSeconds: durationSetting(rs, root.name),
-    })
-  }
-  const requested = chain[0].settings
+  if (root.settings.role_arn && root.settings.source_profile === root.name) roles.unshift(roleStep(root))
+  return roles
+}
+
+function roleStep({name, settings}: ChainLink): RoleStep {
   return {
-    name,
-    settings: requested,
-    region: chain.map(c => c.settings.region).find(Boolean),
-    keys: {
-      name: root.name,
-      accessKeyId: rs.aws_access_key_id.trim(),
-      secretAccessKey: rs.aws_secret_access_key.trim(),
-      durationSeconds: rs.role_arn && rs.source_profile === root.name ? undefined : durationSetting(rs, root.name),
-    },
-    roles,
-    mfaSerial,
-    mfaProcess,
-    stsEndpoint: endpointOf(files, requested, env, 'sts') ?? endpointOf(files, rs, env, 'sts'),
-    iamEndpoint: endpointOf(files, requested, env, 'iam') ?? endpointOf(files, rs, env, 'iam'),
+    profile: name,
+    roleArn: settings.role_arn!,
+    sessionName: settings.role_session_name || undefined,
+    externalId: settings.external_id || undefined,
+    durationSeconds: durationSetting(settings, name),
   }
 }
