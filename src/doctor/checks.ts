@@ -326,62 +326,10 @@ function checkShell(env: NodeJS.ProcessEnv, shell: string | undefined): Finding 
 /** Runs every check; never throws an MfaError (each becomes a finding). */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const {env} = options
-  let profile = options.profile
   const now = options.now ?? Date.now()
-  const fileChecks: Finding[] = []
-  const loaded: Partial<Record<'config' | 'credentials', LoadedFile>> = {}
-  for (const [check, path] of [['config', configPath(env)], ['credentials', credentialsPath(env)]] as const) {
-    const finding = fileCheck(check, path, env)
-    fileChecks.push(finding)
-    try {
-      loaded[check] = loadIniFile(path, env)
-    } catch (error) {
-      // Unreadable, a directory, or not well formed: the parse error replaces a fine-looking line.
-      if (finding.status === 'ok') fileChecks.pop()
-      if (finding.status === 'ok' || !(error instanceof MfaError && /directory|permission denied/.test(error.message))) fileChecks.push(fromError(check, error))
-    }
-  }
-  const files = loaded.config && loaded.credentials ? {config: loaded.config, credentials: loaded.credentials} : undefined
-  if (files && options.fromEnvironment) profile = sourceOfSessionProfile(files, profile) ?? profile
-
-  // The profile: its keys apart from its device (a placeholder device), then with its own.
-  const profileChecks: Finding[] = []
-  let resolved: ResolvedProfile | undefined
-  let keysResolved: ResolvedProfile | undefined
-  if (files) {
-    try {
-      keysResolved = resolveProfile(files, profile, {env, serialNumber: ANY_SERIAL})
-    } catch (error) {
-      profileChecks.push(fromError('keys', error))
-    }
-    const settings = chain(files, profile)
-    if (keysResolved) {
-      try {
-        resolved = resolveProfile(files, profile, {env})
-        profileChecks.push({check: 'mfa_serial', status: 'ok', message: `the MFA device is ${resolved.mfaSerial}`})
-      } catch (error) {
-        profileChecks.push(fromError('mfa_serial', error))
-      }
-    } else if (settings.length > 0) {
-      const serial = settings.map(s => s.mfa_serial).find(Boolean)
-      try {
-        if (!serial) {
-          throw noMfaDevice(profile, files.config.path, env)
-        }
-        profileChecks.push({check: 'mfa_serial', status: 'ok', message: `the MFA device is ${checkSerial(serial, `mfa_serial of profile "${profile}"`)}`})
-      } catch (error) {
-        profileChecks.push(fromError('mfa_serial', error))
-      }
-    }
-    if (settings.length > 0) {
-      const command = resolved?.mfaProcess ?? settings.map(s => s.mfa_process).find(Boolean)
-      profileChecks.push(
-        command
-          ? checkMfaProcess(command, env)
-          : {check: 'mfa_process', status: 'ok', message: 'no mfa_process: mfa asks for the code on the terminal (or takes --token-code)'},
-      )
-    }
-  }
+  const {findings: fileChecks, files} = checkFiles(env)
+  const profile = files && options.fromEnvironment ? (sourceOfSessionProfile(files, options.profile) ?? options.profile) : options.profile
+  const {findings: profileChecks, resolved, keysResolved} = files ? checkProfile(files, profile, env) : {findings: []}
 
   // STS: the clock first; the keys and the session only when it answers.
   const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
@@ -399,4 +347,65 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     checkShell(env, options.shell),
   ]
   return {profile, ok: checks.every(c => c.status !== 'problem'), checks}
+}
+
+/** The config and credentials files: there, private, well formed; both loaded when they can be. */
+function checkFiles(env: NodeJS.ProcessEnv): {findings: Finding[]; files?: AwsFiles} {
+  const findings: Finding[] = []
+  const loaded: Partial<Record<'config' | 'credentials', LoadedFile>> = {}
+  for (const [check, path] of [['config', configPath(env)], ['credentials', credentialsPath(env)]] as const) {
+    const finding = fileCheck(check, path, env)
+    findings.push(finding)
+    try {
+      loaded[check] = loadIniFile(path, env)
+    } catch (error) {
+      // Unreadable, a directory, or not well formed: the parse error replaces a fine-looking line.
+      if (finding.status === 'ok') findings.pop()
+      if (finding.status === 'ok' || !(error instanceof MfaError && /directory|permission denied/.test(error.message))) findings.push(fromError(check, error))
+    }
+  }
+  return {findings, files: loaded.config && loaded.credentials ? {config: loaded.config, credentials: loaded.credentials} : undefined}
+}
+
+/** The profile: its keys apart from its device (a placeholder device), then with its own; its mfa_process. */
+function checkProfile(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv): {findings: Finding[]; resolved?: ResolvedProfile; keysResolved?: ResolvedProfile} {
+  const findings: Finding[] = []
+  let resolved: ResolvedProfile | undefined
+  let keysResolved: ResolvedProfile | undefined
+  try {
+    keysResolved = resolveProfile(files, profile, {env, serialNumber: ANY_SERIAL})
+  } catch (error) {
+    findings.push(fromError('keys', error))
+  }
+  const settings = chain(files, profile)
+  if (keysResolved) {
+    try {
+      resolved = resolveProfile(files, profile, {env})
+      findings.push({check: 'mfa_serial', status: 'ok', message: `the MFA device is ${resolved.mfaSerial}`})
+    } catch (error) {
+      findings.push(fromError('mfa_serial', error))
+    }
+  } else if (settings.length > 0) {
+    findings.push(checkSerialSetting(settings, profile, files, env))
+  }
+  if (settings.length > 0) {
+    const command = resolved?.mfaProcess ?? settings.map(s => s.mfa_process).find(Boolean)
+    findings.push(
+      command
+        ? checkMfaProcess(command, env)
+        : {check: 'mfa_process', status: 'ok', message: 'no mfa_process: mfa asks for the code on the terminal (or takes --token-code)'},
+    )
+  }
+  return {findings, resolved, keysResolved}
+}
+
+/** mfa_serial of a profile that does not resolve: what can be checked of it along its chain. */
+function checkSerialSetting(settings: IniSection[], profile: string, files: AwsFiles, env: NodeJS.ProcessEnv): Finding {
+  const serial = settings.map(s => s.mfa_serial).find(Boolean)
+  try {
+    if (!serial) throw noMfaDevice(profile, files.config.path, env)
+    return {check: 'mfa_serial', status: 'ok', message: `the MFA device is ${checkSerial(serial, `mfa_serial of profile "${profile}"`)}`}
+  } catch (error) {
+    return fromError('mfa_serial', error)
+  }
 }
