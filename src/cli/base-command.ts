@@ -38,6 +38,11 @@ export const debugFlag = {
 }
 
 export abstract class BaseCommand extends Command {
+  /** Every command ends the same way: its action's exit code, none or 0 for success. */
+  protected exitWith(code: number | void): void {
+    if (code) this.exit(code)
+  }
+
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
     const code = reportError(error, debugWanted(this.argv))
     // exit() throws an ExitError, which oclif turns into the exit code without printing.

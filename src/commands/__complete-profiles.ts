@@ -11,6 +11,6 @@ export default class CompleteProfiles extends BaseCommand {
 
   async run(): Promise<void> {
     await this.parse(CompleteProfiles)
-    completeProfilesAction()
+    this.exitWith(completeProfilesAction())
   }
 }

@@ -16,6 +16,6 @@ The cached session is reused; when a code is needed, mfa runs the profile's mfa_
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CredentialProcess)
-    await credentialProcessAction(flags)
+    this.exitWith(await credentialProcessAction(flags))
   }
 }

@@ -26,7 +26,6 @@ export default class Devices extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Devices)
-    const code = await devicesAction(flags, args.serial)
-    if (code !== 0) this.exit(code)
+    this.exitWith(await devicesAction(flags, args.serial))
   }
 }

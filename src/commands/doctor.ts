@@ -24,7 +24,6 @@ Nothing is changed and no code is sent. Exit 0 when nothing is a problem (warnin
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Doctor)
-    const code = await doctorAction(flags)
-    if (code !== 0) this.exit(code)
+    this.exitWith(await doctorAction(flags))
   }
 }

@@ -29,6 +29,6 @@ export default class Env extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Env)
-    await envAction(flags)
+    this.exitWith(await envAction(flags))
   }
 }

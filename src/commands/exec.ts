@@ -26,7 +26,6 @@ export default class Exec extends BaseCommand {
       throw unreadableFlags()
     }
     const {flags} = await this.parse(Exec, split.own)
-    const code = await execAction(flags, split.command)
-    if (code !== 0) this.exit(code)
+    this.exitWith(await execAction(flags, split.command))
   }
 }

@@ -25,6 +25,6 @@ It also loads completion: profile names after --profile, -p and \`mfa use\`, and
 
   async run(): Promise<void> {
     const {args} = await this.parse(Init)
-    initAction(args.shell as ShellName)
+    this.exitWith(initAction(args.shell as ShellName))
   }
 }

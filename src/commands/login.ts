@@ -15,6 +15,6 @@ export default class Login extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Login)
-    await loginAction(flags)
+    this.exitWith(await loginAction(flags))
   }
 }

@@ -17,6 +17,6 @@ export default class Logout extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Logout)
-    await logoutAction(flags)
+    this.exitWith(await logoutAction(flags))
   }
 }

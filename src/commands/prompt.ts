@@ -21,6 +21,6 @@ export default class Prompt extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Prompt)
-    await promptAction(flags)
+    this.exitWith(await promptAction(flags))
   }
 }

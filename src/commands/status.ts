@@ -22,7 +22,6 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
-    const code = await statusAction(flags)
-    if (code !== 0) this.exit(code)
+    this.exitWith(await statusAction(flags))
   }
 }
