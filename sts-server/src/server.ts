@@ -15,6 +15,7 @@ import {
   headerValues,
   parseAmzDate,
   parseAuthorization,
+  type ParsedAuthorization,
   sha256Hex,
   signaturesEqual,
 } from './sigv4.js'
@@ -434,7 +435,16 @@ class LocalStsServer implements LocalSts {
     }
     const headers = headerValues(req.rawHeaders)
     const signed = new Set(auth.signedHeaders)
+    const {requestTime, amzDate} = this.signedTime(headers, signed)
+    this.checkScope(auth, signed, amzDate)
+    const key = this.callerKey(auth.accessKeyId, headers, signed)
+    this.checkSkew(requestTime)
+    this.checkSignature(req, {rawPath, rawQuery, body, headers, auth, amzDate, key})
+    return key
+  }
 
+  /** When the request was signed: X-Amz-Date, else Date; either must be a signed header. */
+  private signedTime(headers: Map<string, string[]>, signed: Set<string>): {requestTime: number; amzDate: string} {
     const amzDateHeader = headers.get('x-amz-date')?.[0]
     const dateHeader = headers.get('date')?.[0]
     let requestTime: number | undefined
@@ -462,6 +472,11 @@ class LocalStsServer implements LocalSts {
     if (requestTime === undefined) {
       throw new ApiError(400, 'IncompleteSignature', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`)
     }
+    return {requestTime, amzDate}
+  }
+
+  /** The credential scope: the host signed, aws4_request, sts or iam, the day of the request. */
+  private checkScope(auth: ParsedAuthorization, signed: Set<string>, amzDate: string): void {
     if (!signed.has('host')) {
       throw new ApiError(400, 'IncompleteSignature', "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
     }
@@ -482,8 +497,11 @@ class LocalStsServer implements LocalSts {
         `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
       )
     }
+  }
 
-    const key = this.keys.get(auth.accessKeyId)
+  /** Whose key signed the request; its session token must come with it, signed, and be unexpired. */
+  private callerKey(accessKeyId: string, headers: Map<string, string[]>, signed: Set<string>): KeyRecord {
+    const key = this.keys.get(accessKeyId)
     if (!key) throw new ApiError(403, 'InvalidClientTokenId', MESSAGES.invalidToken)
 
     const tokens = headers.get('x-amz-security-token')
@@ -501,7 +519,11 @@ class LocalStsServer implements LocalSts {
     if (key.expiresAt !== undefined && this.now() >= key.expiresAt) {
       throw new ApiError(400, 'ExpiredToken', MESSAGES.expiredToken)
     }
+    return key
+  }
 
+  /** The request's time within MAX_SKEW_MS of the server's clock, as AWS demands. */
+  private checkSkew(requestTime: number): void {
     const serverNow = this.now()
     if (Math.abs(requestTime - serverNow) > MAX_SKEW_MS) {
       const verb = requestTime < serverNow ? 'Request has expired.' : 'Request is not yet valid.'
@@ -511,7 +533,13 @@ class LocalStsServer implements LocalSts {
         `${verb} Timestamp date is ${formatAmzDate(requestTime)}, server time ${formatAmzDate(serverNow)}`,
       )
     }
+  }
 
+  /** The body's hash as declared, then the signature of the canonical request with the caller's secret. */
+  private checkSignature(
+    req: IncomingMessage,
+    {rawPath, rawQuery, body, headers, auth, amzDate, key}: {rawPath: string; rawQuery: string; body: Buffer; headers: Map<string, string[]>; auth: ParsedAuthorization; amzDate: string; key: KeyRecord},
+  ): void {
     const bodyHash = sha256Hex(body)
     const declared = headers.get('x-amz-content-sha256')?.[0]?.trim()
     if (declared !== undefined && /^[0-9a-f]{64}$/i.test(declared) && declared.toLowerCase() !== bodyHash) {
@@ -534,7 +562,6 @@ class LocalStsServer implements LocalSts {
     if (!signaturesEqual(expected, auth.signature.toLowerCase())) {
       throw new ApiError(403, 'SignatureDoesNotMatch', MESSAGES.badSignature)
     }
-    return key
   }
 
   private dispatch(service: Service, action: string, params: URLSearchParams, caller: KeyRecord): XmlNode[] {
