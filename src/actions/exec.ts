@@ -1,10 +1,10 @@
 import {readFileSync} from 'node:fs'
 import {constants} from 'node:os'
-import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
-import {MfaError} from '../lib/errors.js'
-import {applyChanges, sessionChanges} from '../lib/envvars.js'
-import {ensureSession} from '../lib/session.js'
-import {loadExeca} from '../vendor/load.js'
+import {ensureOptions, type SessionFlagValues} from './session-options.js'
+import {MfaError} from '../cli/errors.js'
+import {applyChanges, sessionChanges} from './environment.js'
+import {ensureSession} from '../session/ensure.js'
+import {loadExeca} from '../startup/execa.js'
 
 /** Signals mfa passes on to the command. */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const

@@ -1,4 +1,4 @@
-import {BaseCommand} from '../base.js'
+import {BaseCommand} from '../cli/base-command.js'
 import {completeProfilesAction} from '../actions/complete-profiles.js'
 
 export default class CompleteProfiles extends BaseCommand {
@@ -11,6 +11,6 @@ export default class CompleteProfiles extends BaseCommand {
 
   async run(): Promise<void> {
     await this.parse(CompleteProfiles)
-    completeProfilesAction()
+    this.exitWith(completeProfilesAction())
   }
 }

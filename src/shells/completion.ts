@@ -5,7 +5,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {MfaError} from '../lib/errors.js'
+import {MfaError} from '../cli/errors.js'
 import type {InitShell} from './common.js'
 import {getShell} from './index.js'
 import type {ShellName} from './types.js'
