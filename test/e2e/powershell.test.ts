@@ -1,0 +1,501 @@
+/**
+ * PowerShell for real: pwsh 7 (-NoProfile) runs what bash, zsh and fish run in env.test.ts,
+ * shell-init.test.ts, exec.test.ts and completion.test.ts. The real CLI (bin/run.js, found as
+ * `mfa` on PATH) against the local STS server; a fake mfa where only the script is under test.
+ * Without pwsh the blocks are skipped with the reason in their name (a failure under CI=true).
+ *
+ * pwsh starts in about a second: each test batches its checks into one pwsh process and prints
+ * one line per check.
+ */
+import {chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import fc from 'fast-check'
+import {renderInit, getShell} from '../../src/shells/index.js'
+import {renderSegment} from '../../src/shells/segment.js'
+import {BIN, ROOT} from '../helpers/cli.js'
+import {plain, psQuote, pwsh, PWSH, PWSH_FLAGS} from '../helpers/pwsh.js'
+import {terminal, type Terminal} from '../helpers/tmux.js'
+import {AWS_CLI, describeWith} from '../helpers/tools.js'
+import {DEMO, makeWorld, type World} from '../helpers/world.js'
+
+const ESC = '\u001B'
+const YELLOW = `${ESC}[33m`
+const RED = `${ESC}[31m`
+const RESET = `${ESC}[0m`
+const SHELL_DIR = join(ROOT, 'shell')
+
+/** Values that break naive quoting: PowerShell's five single quotes, its escapes and expansions, line breaks, Unicode. */
+const HOSTILE = [
+  "'",
+  "it's",
+  "''",
+  '‘’‚‛',
+  "a'‘b’‚c‛'",
+  '"double" “curly” „low“',
+  '$(touch PWNED)',
+  '$(New-Item PWNED)',
+  '`$x` `n `r `0 ``',
+  '${env:HOME} $env:PATH $HOME @args',
+  '@(1,2) @{a=1} $(1) [char]39',
+  '; New-Item PWNED; #',
+  "' + (New-Item PWNED) + '",
+  "‘; New-Item PWNED; ’",
+  '\\',
+  'C:\\Users\\x\\',
+  'line1\nline2',
+  'cr\rlf\n\r\ncrlf\r\n',
+  '\n',
+  '\r',
+  'trailing\n',
+  ' leading and trailing ',
+  '\t tab',
+  '☁ ünïcødé 😀 é',
+  '<# not a comment #>',
+  '--% stop parsing',
+  '%p %t %%',
+  '',
+]
+
+const noNul = (s: string) => s.replaceAll('\0', '')
+/** Any value an environment variable can hold (no NUL, no lone surrogate: mfa refuses those). */
+const value = fc.oneof(
+  fc.string({unit: 'binary', maxLength: 30}).map(noNul),
+  fc.string({unit: 'grapheme', maxLength: 10}),
+  fc.string({
+    unit: fc.constantFrom("'", '‘', '’', '‚', '‛', '"', '“', '”', '„', '`', '$', '(', ')', '{', '}', '@', '#', ';', '|', '&', '<', '>', '\\', '\n', '\r', '\t', ' ', 'a', '%', 'é', '😀'),
+    maxLength: 30,
+  }),
+  fc.constantFrom(...HOSTILE),
+)
+
+/** The environment as a child process of pwsh sees it, written to a file by node (JSON keeps every byte of UTF-8). */
+const DUMP_ENV = `& $env:T_NODE -e "require('fs').writeFileSync(process.argv[1], JSON.stringify(process.env))"`
+
+// ---------------------------------------------------------------------------------------------
+// The statements `mfa env --shell powershell` prints, evaluated by pwsh
+
+describeWith([PWSH], 'PowerShell: the statements of mfa env, evaluated by the real pwsh', () => {
+  let work: string
+  beforeAll(() => {
+    work = join(ROOT, 'node_modules', '.cache', `mfa-pwsh-${process.pid}`)
+    mkdirSync(work, {recursive: true})
+  })
+  afterAll(() => rmSync(work, {recursive: true, force: true}))
+  let serial = 0
+
+  /**
+   * Renders the values into T_V0.., unsets of set (T_U*) and never-set (T_N*) variables, the last
+   * statement an unset; a native program (/bin/cat) prints them, as mfa does; pwsh runs them the
+   * two ways users do: `| Invoke-Expression` (line by line) and `| Out-String | Invoke-Expression`.
+   */
+  async function roundTrip(values: string[], render = getShell('powershell').render) {
+    const dir = join(work, `rt-${++serial}`)
+    mkdirSync(dir)
+    const changes: [string, string | null][] = [['T_U0', null]]
+    values.forEach((v, i) => changes.push([`T_V${i}`, v]))
+    changes.push(['T_N0', null], ['T_U1', null], ['T_N1', null])
+    writeFileSync(join(dir, 'script'), render(changes))
+    const names = values.map((_, i) => `T_V${i}`)
+    const script = `
+      Set-StrictMode -Version Latest
+      $ErrorActionPreference = 'Stop'
+      & /bin/cat script | Invoke-Expression
+      ${DUMP_ENV} lines.json
+      foreach ($n in ${names.map(n => `'${n}'`).join(', ') || '@()'}) { Remove-Item -LiteralPath "env:$n" }
+      $env:T_U0 = 'set before'; $env:T_U1 = 'also set'
+      & /bin/cat script | Out-String | Invoke-Expression
+      ${DUMP_ENV} string.json
+      'ok'`
+    const r = await pwsh(script, {cwd: dir, env: {PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', T_NODE: process.execPath, T_U0: 'set before', T_U1: 'also set'}})
+    const read = (file: string): Record<string, string> => (existsSync(join(dir, file)) ? JSON.parse(readFileSync(join(dir, file), 'utf8')) : {})
+    return {r, lines: read('lines.json'), string: read('string.json'), pwned: readdirSync(dir).filter(n => n.includes('PWNED'))}
+  }
+
+  function assertRoundTrip(values: string[], rt: Awaited<ReturnType<typeof roundTrip>>) {
+    expect({stderr: plain(rt.r.stderr), stdout: rt.r.stdout, code: rt.r.code}).toEqual({stderr: '', stdout: 'ok\n', code: 0})
+    expect(rt.pwned).toEqual([])
+    for (const env of [rt.lines, rt.string]) {
+      const got = values.map((_, i) => env[`T_V${i}`])
+      expect(got).toEqual(values)
+      expect(['T_U0', 'T_U1', 'T_N0', 'T_N1'].filter(n => n in env)).toEqual([])
+    }
+  }
+
+  test('hostile values come back exactly, both ways of running them; unsets leave nothing; nothing runs', async () => {
+    assertRoundTrip(HOSTILE, await roundTrip(HOSTILE))
+  })
+
+  test('property: any values (binary, graphemes, quote soup of all five kinds) round-trip', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(value, {minLength: 1, maxLength: 60}), async values => {
+        assertRoundTrip(values, await roundTrip(values))
+      }),
+      {numRuns: 8},
+    )
+  })
+
+  test('the harness can fail: double quotes (as the AWS CLI writes them) are caught, and their $(...) ran', async () => {
+    const doubleQuoted = (changes: [string, string | null][]) => changes.map(([n, v]) => (v === null ? `Remove-Item -LiteralPath 'env:${n}' -ErrorAction Ignore\n` : `$Env:${n}="${v}"\n`)).join('')
+    const rt = await roundTrip(['$(New-Item PWNED)', 'x'], doubleQuoted)
+    expect(rt.pwned).toEqual(['PWNED'])
+    expect(() => assertRoundTrip(['$(New-Item PWNED)', 'x'], rt)).toThrow()
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The real CLI in pwsh
+
+/**
+ * Secrets no real STS would issue, from the local server: every quote kind, $(...), backticks,
+ * Unicode. No line break: mfa refuses to write one into ~/.aws/credentials (the INI format cannot
+ * hold it), so line breaks are proven by the round trips above.
+ */
+const HOSTILE_SECRET = `wJalr'‘’‚‛"$(New-Item PWNED)\`$x\${env:HOME}@(1)+/=☁é`
+const HOSTILE_TOKEN = `IQoJ'';New-Item PWNED;'‘\`n$(1)”„ #<😀`
+
+describeWith([PWSH], 'PowerShell: the real mfa in pwsh', () => {
+  let world: World
+  let binDir: string
+  beforeEach(async () => {
+    world = await makeWorld({users: {issueSecrets: () => ({secretAccessKey: HOSTILE_SECRET, sessionToken: HOSTILE_TOKEN})}})
+    // `mfa` on PATH, as after `npm link`: a wrapper that execs node, so mfa's parent is pwsh.
+    binDir = join(world.home, 'bin')
+    mkdirSync(binDir)
+    writeFileSync(join(binDir, 'mfa'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`, {mode: 0o755})
+  })
+  afterEach(async () => {
+    await world.close()
+  })
+
+  const psEnv = (extra: NodeJS.ProcessEnv = {}) => world.env({PATH: `${binDir}:${process.env.PATH}`, MFA_PROMPT_COLOR: '0', T_NODE: process.execPath, ...extra})
+  const inPwsh = (script: string, extra: NodeJS.ProcessEnv = {}) => pwsh(`Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'\n${script}`, {env: psEnv(extra), cwd: world.home})
+  const session = async () => {
+    const r = await world.mfa(['credential-process'])
+    expect(r.code).toBe(0)
+    return JSON.parse(r.stdout) as {AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string}
+  }
+  const dump = () => JSON.parse(world.read(join(world.home, 'env.json'))) as Record<string, string | undefined>
+
+  test('mfa env | Invoke-Expression (shell detected from pwsh, and named): the session exactly, what competes removed; --unset clears', async () => {
+    await world.mfa(['login', '-t', await world.freshCode()])
+    const s = await session()
+    expect(s.SecretAccessKey).toBe(HOSTILE_SECRET)
+    expect(s.SessionToken).toBe(HOSTILE_TOKEN)
+    const r = await inPwsh(`
+      $env:AWS_PROFILE = 'default'; $env:AWS_SECURITY_TOKEN = 'stale'
+      mfa env | Invoke-Expression
+      ${DUMP_ENV} env.json
+      mfa env --shell powershell --unset | Invoke-Expression
+      'unset: ' + @('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CREDENTIAL_EXPIRATION', 'MFA_PROFILE', 'MFA_EXPIRY', 'AWS_REGION' | Where-Object { Test-Path "env:$_" }).Count
+      $env:AWS_PROFILE = 'default'
+      mfa env --shell powershell | Out-String | Invoke-Expression
+      ($env:AWS_SECRET_ACCESS_KEY -ceq '${HOSTILE_SECRET.replace(/'/g, "''").replace(/[‘’‚‛]/g, q => q + q)}').ToString() + ' ' + (Test-Path env:AWS_PROFILE)`)
+    expect(plain(r.stderr)).toBe('')
+    expect(r.stdout).toBe('unset: 0\nTrue False\n')
+    const env = dump()
+    const epoch = String(Date.parse(s.Expiration) / 1000)
+    expect({
+      AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY,
+      AWS_SESSION_TOKEN: env.AWS_SESSION_TOKEN,
+      AWS_CREDENTIAL_EXPIRATION: env.AWS_CREDENTIAL_EXPIRATION,
+      AWS_SESSION_EXPIRATION: env.AWS_SESSION_EXPIRATION,
+      AWS_REGION: env.AWS_REGION,
+      AWS_DEFAULT_REGION: env.AWS_DEFAULT_REGION,
+      MFA_PROFILE: env.MFA_PROFILE,
+      MFA_EXPIRY: env.MFA_EXPIRY,
+      AWS_PROFILE: env.AWS_PROFILE,
+      AWS_SECURITY_TOKEN: env.AWS_SECURITY_TOKEN,
+    }).toEqual({
+      AWS_ACCESS_KEY_ID: s.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: HOSTILE_SECRET,
+      AWS_SESSION_TOKEN: HOSTILE_TOKEN,
+      AWS_CREDENTIAL_EXPIRATION: s.Expiration,
+      AWS_SESSION_EXPIRATION: s.Expiration,
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      MFA_PROFILE: 'default',
+      MFA_EXPIRY: epoch,
+      AWS_PROFILE: undefined,
+      AWS_SECURITY_TOKEN: undefined,
+    })
+    expect(readdirSync(world.home).filter(n => n.includes('PWNED'))).toEqual([])
+  })
+
+  test('a profile name and region full of quotes and $(...) are data, never code', async () => {
+    const name = `x$(New-Item PWNED)'‘’"\`n`
+    const region = `eu-west-1';New-Item PWNED;'`
+    writeFileSync(world.configPath, `[profile ${name}]\nregion = ${region}\nmfa_serial = ${DEMO.mfaSerial}\n`)
+    writeFileSync(world.credentialsPath, `[${name}]\naws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n`)
+    const r = await inPwsh(`mfa env -p $env:P -t $env:C | Invoke-Expression; "$env:MFA_PROFILE|$env:AWS_REGION"`, {P: name, C: await world.freshCode(), AWS_REGION: 'eu-west-1'})
+    expect(plain(r.stderr)).toMatch(/^mfa: new session/)
+    expect(r.stdout).toBe(`${name}|${region}\n`)
+    expect(readdirSync(world.home).filter(n => n.includes('PWNED'))).toEqual([])
+  })
+
+  test('mfa init loads silently under Set-StrictMode -Version Latest and $ErrorActionPreference = Stop, twice, and records no error', async () => {
+    const r = await inPwsh(`
+      mfa init powershell | Out-String | Invoke-Expression
+      mfa init powershell | Out-String | Invoke-Expression
+      if ($Error.Count -ne 0) { throw "errors: $($Error -join '; ')" }`)
+    expect({code: r.code, stdout: r.stdout, stderr: plain(r.stderr)}).toEqual({code: 0, stdout: '', stderr: ''})
+  })
+
+  test('mfa use puts the session into this pwsh, mfa_prompt shows it, doctor sees the integration, mfa clear takes it out', async () => {
+    const r = await inPwsh(`
+      mfa init powershell | Out-String | Invoke-Expression
+      mfa use default -t $env:C
+      "[$env:MFA_PROFILE]$(mfa_prompt)|$LASTEXITCODE"
+      if ((mfa doctor --json | Out-String) -like '*the powershell integration is loaded*') { 'doctor-sees-it' }
+      mfa clear
+      'cleared: ' + -not (Test-Path env:AWS_ACCESS_KEY_ID) + ' ' + -not (Test-Path env:MFA_PROFILE) + ' ' + (mfa_prompt)`, {C: await world.freshCode()})
+    expect(r.stdout).toMatch(/^\[default\]aws:default (?:11h5\dm|12h00m)\|0\ndoctor-sees-it\ncleared: True True \n$/)
+    expect(plain(r.stderr)).toMatch(/^mfa: new session for profile default until /)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+
+  test('mfa exec from pwsh: argv as pwsh passes it to any program, the session in the child, $LASTEXITCODE and $? from the command', async () => {
+    await world.mfa(['login', '-t', await world.freshCode()])
+    // pwsh itself expands * and ~ in a native command's arguments on Unix (even from a variable):
+    // what mfa exec must do is pass on what pwsh gives, so each line is compared with printf run directly.
+    const words = ['', 'a b', "it's", '"double"', '‘’', '$HOME', '$(x)', '`n', 'line\nbreak', 'ünïcødé ☁', '--', '--profile', '-p', '-t', '123456', '%s', '\\']
+    writeFileSync(join(world.home, 'words.json'), JSON.stringify(words))
+    const r = await inPwsh(`
+      $ErrorActionPreference = 'Continue'
+      $words = [string[]](Get-Content -Raw -LiteralPath words.json | ConvertFrom-Json)
+      mfa exec -- printf '[%s]' @words; "|$LASTEXITCODE"
+      mfa exec -- printf '[%s]' * ~ '*' "~" x*; "|"
+      printf '[%s]' * ~ '*' "~" x*; "|"
+      mfa exec -- sh -c 'printf %s "$MFA_PROFILE"; exit 7'; "|$LASTEXITCODE|$?"
+      mfa exec -- sh -c 'exit 0'; "|$LASTEXITCODE|$?"
+      mfa exec -- sh -c 'kill -TERM $$'; "|$LASTEXITCODE"
+      mfa exec -- no-such-command-mfa 2>$null; "|$LASTEXITCODE"`)
+    expect(plain(r.stderr)).toBe('')
+    const argv = `${words.map(w => `[${w}]`).join('')}|0\n`
+    expect(r.stdout.slice(0, argv.length)).toBe(argv)
+    const lines = r.stdout.slice(argv.length).split('\n')
+    expect(lines[0]).toBe(lines[1])
+    expect(lines[0]).toMatch(/^\[bin\]\[words\.json\]\[.+\]\[\*\]\[~\]\[x\*\]\|$/)
+    expect(lines.slice(2)).toEqual(['default|7|False', '|0|True', '|143', '|127', ''])
+  })
+
+  describeWith([AWS_CLI], 'next to the AWS CLI', () => {
+    test('aws configure export-credentials --format powershell: the same names and the same instant, Z where it writes +00:00', async () => {
+      await world.mfa(['login', '-t', await world.freshCode()])
+      const s = await session()
+      const r = await inPwsh(`mfa env | Invoke-Expression; & '${AWS_CLI}' configure export-credentials --format powershell`, {AWS_PAGER: ''})
+      expect(plain(r.stderr)).toBe('')
+      const aws = Object.fromEntries(r.stdout.trimEnd().split('\n').map(l => /^\$Env:(\w+)="(.*)"$/s.exec(l)!.slice(1, 3)))
+      const mfa = (await world.mfa(['env', '--shell', 'json'])).stdout
+      const ours = JSON.parse(mfa) as Record<string, string | null>
+      // Every name the AWS CLI writes, mfa writes too (and more: region, expiry as epoch, removals).
+      expect(Object.keys(aws).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_CREDENTIAL_EXPIRATION', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'])
+      for (const name of Object.keys(aws)) expect(ours[name]).toEqual(expect.any(String))
+      expect(aws.AWS_ACCESS_KEY_ID).toBe(s.AccessKeyId)
+      expect(Date.parse(aws.AWS_CREDENTIAL_EXPIRATION)).toBe(Date.parse(ours.AWS_CREDENTIAL_EXPIRATION!))
+      expect(aws.AWS_CREDENTIAL_EXPIRATION).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/)
+      expect(ours.AWS_CREDENTIAL_EXPIRATION).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+      // Its double quotes do not carry the local server's secret: mfa's single quotes do (see README).
+      expect(aws.AWS_SECRET_ACCESS_KEY).toBe(HOSTILE_SECRET)
+      const back = await inPwsh(
+        `$ErrorActionPreference = 'Continue'
+         $lines = & '${AWS_CLI}' configure export-credentials --format powershell
+         Remove-Item env:AWS_SECRET_ACCESS_KEY
+         foreach ($line in $lines) { try { Invoke-Expression $line } catch { 'refused: ' + $line.Split('=')[0] } }
+         'same: ' + ($env:AWS_SECRET_ACCESS_KEY -ceq $env:WANT)`,
+        {AWS_ACCESS_KEY_ID: s.AccessKeyId, AWS_SECRET_ACCESS_KEY: s.SecretAccessKey, AWS_SESSION_TOKEN: 'plain', WANT: HOSTILE_SECRET},
+      )
+      expect(back.stdout).toBe('refused: $Env:AWS_SECRET_ACCESS_KEY\nsame: False\n')
+    })
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// shell/mfa.ps1 in isolation: a FAKE mfa (a sh script that logs its arguments and prints
+// PowerShell statements), in a directory whose name needs quoting
+
+const FAKE_MFA = String.raw`#!/bin/sh
+for a in "$@"; do printf '[%s]' "$a"; done >> "$MFA_FAKE_LOG"
+printf '\n' >> "$MFA_FAKE_LOG"
+case $1 in
+  env) shift ;;
+  exit-with) exit "$2" ;;
+  __complete-profiles) printf 'default\nops team\nwork\nit'"'"'s\n'; exit 0 ;;
+  *) printf 'fake mfa: %s\n' "$*"; exit 0 ;;
+esac
+profile=default unset=''
+while [ $# -gt 0 ]; do
+  case $1 in
+    --profile) profile=$2; shift ;;
+    --unset) unset=1 ;;
+  esac
+  shift
+done
+q() { printf "'%s'" "$(printf '%s' "$1" | sed -e "s/'/''/g" -e "s/‘/‘‘/g" -e "s/’/’’/g")"; }
+if [ -n "$unset" ]; then
+  for v in AWS_ACCESS_KEY_ID MFA_PROFILE MFA_EXPIRY; do echo "Remove-Item -LiteralPath 'env:$v' -ErrorAction SilentlyContinue"; done
+  exit 0
+fi
+if [ "$profile" = bad ]; then
+  echo "\$env:PARTIAL_OUTPUT_RAN = '1'"
+  echo 'fake mfa: MFA code rejected' >&2
+  exit 3
+fi
+echo "Remove-Item -LiteralPath 'env:AWS_PROFILE' -ErrorAction SilentlyContinue"
+echo "\$env:AWS_ACCESS_KEY_ID = 'AKIAFAKE'"
+echo "\$env:MFA_PROFILE = $(q "$profile")"
+echo "\$env:MFA_EXPIRY = '$(( $(date +%s) + 3600 ))'"
+`
+
+describeWith([PWSH], 'PowerShell: shell/mfa.ps1 in the real pwsh', () => {
+  let work: string
+  let init: string
+  let log: string
+  beforeAll(() => {
+    work = join(ROOT, 'node_modules', '.cache', `mfa-ps1-${process.pid}`)
+    const binDir = join(work, `it's a "dir" $(x) ‘q’`)
+    mkdirSync(binDir, {recursive: true})
+    const fake = join(binDir, 'mfa')
+    writeFileSync(fake, FAKE_MFA)
+    chmodSync(fake, 0o755)
+    init = join(work, 'init.ps1')
+    writeFileSync(init, renderInit('powershell', fake, SHELL_DIR))
+    log = join(work, 'fake.log')
+  })
+  afterAll(() => rmSync(work, {recursive: true, force: true}))
+
+  const LOAD = `Get-Content -Raw -LiteralPath $env:T_INIT | Invoke-Expression`
+  const env = (extra: NodeJS.ProcessEnv = {}) => ({PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8', T_INIT: init, MFA_FAKE_LOG: log, ...extra})
+  /** pwsh, strict, with the integration loaded. */
+  const ps = (script: string, extra: NodeJS.ProcessEnv = {}) =>
+    pwsh(`Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'\n${LOAD}\n${script}`, {env: env(extra), cwd: work})
+  const fakeCalls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [])
+  const now = '[DateTimeOffset]::UtcNow.ToUnixTimeSeconds()'
+
+  test('mfa use / mfa clear change this pwsh; arguments pass through exactly (no globbing); a failure evaluates nothing', async () => {
+    rmSync(log, {force: true})
+    const r = await ps(`
+      $env:AWS_PROFILE = 'old'
+      mfa use prof --token-code 123456; "use|$LASTEXITCODE|$env:MFA_PROFILE|$env:AWS_ACCESS_KEY_ID|$(Test-Path env:AWS_PROFILE)"
+      mfa use ${psQuote(`it's a "profile" ‘*’`)}; "quoted|$env:MFA_PROFILE"
+      mfa use; "default|$env:MFA_PROFILE"
+      mfa use --force; "flag|$env:MFA_PROFILE"
+      mfa clear; "clear|$LASTEXITCODE|$(Test-Path env:MFA_PROFILE)|$(Test-Path env:AWS_ACCESS_KEY_ID)|$(Test-Path env:MFA_EXPIRY)"
+      $ErrorActionPreference = 'Continue'
+      mfa use bad 2>$null; "bad|$LASTEXITCODE|$(Test-Path env:PARTIAL_OUTPUT_RAN)|$(Test-Path env:MFA_PROFILE)"
+      mfa --version
+      mfa exit-with 5; "passthrough|$LASTEXITCODE|$?"
+      mfa exec -- aws s3 cp . s3://b --exclude '*' '~' '' 'a b'`)
+    expect(plain(r.stderr)).toBe('')
+    expect(r.stdout).toBe(
+      [
+        'use|0|prof|AKIAFAKE|False',
+        `quoted|it's a "profile" ‘*’`,
+        'default|default',
+        'flag|default',
+        'clear|0|False|False|False',
+        'bad|3|False|False',
+        'fake mfa: --version',
+        // $LASTEXITCODE carries the code; $? after a function is True (pwsh has no quiet way for a function to fail: README).
+        'passthrough|5|True',
+        'fake mfa: exec aws s3 cp . s3://b --exclude * ~  a b',
+        '',
+      ].join('\n'),
+    )
+    expect(fakeCalls()).toEqual([
+      '[env][--shell][powershell][--profile][prof][--token-code][123456]',
+      `[env][--shell][powershell][--profile][it's a "profile" ‘*’]`,
+      '[env][--shell][powershell]',
+      '[env][--shell][powershell][--force]',
+      '[env][--shell][powershell][--unset]',
+      '[env][--shell][powershell][--profile][bad]',
+      '[--version]',
+      '[exit-with][5]',
+      // PowerShell takes the first unquoted -- of a function call for itself (mfa exec finds the command without it).
+      '[exec][aws][s3][cp][.][s3://b][--exclude][*][~][][a b]',
+    ])
+  })
+
+  test('on Windows a .js mfa is run by node (the branch, taken here by setting $__mfa_windows)', async () => {
+    rmSync(log, {force: true})
+    const r = await ps(`
+      function node { "node got: " + ($args -join '|') }
+      $global:__mfa_windows = $true; $global:__mfa_bin = 'C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.js'
+      mfa status --profile 'a b'
+      $global:__mfa_windows = $false; $global:__mfa_bin = '/bin/echo'
+      mfa status`)
+    expect(plain(r.stderr)).toBe('')
+    expect(r.stdout).toBe('node got: C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.js|status|--profile|a b\nstatus\n')
+  })
+
+  test('mfa_prompt: nothing, 42m, yellow 5m, red expired; colour off by MFA_PROMPT_COLOR=0 or NO_COLOR (variable or global); formats as renderSegment', async () => {
+    const cases: [string, string, number][] = [
+      ['☁ %p (%t)', 'prod', 3 * 3600 + 7 * 60 + 30],
+      ['%%p %p|%t %x%', 'a%tb', 11 * 3600 + 59 * 60 + 30],
+      ['%%%p%%', "it's", 30],
+      ['[%p]', 'p', -100],
+      ['', 'p', 600 + 30],
+    ]
+    const formats = cases
+      .map(([format, profile, offset]) => `$env:MFA_PROMPT_FORMAT = ${psQuote(format)}; $env:MFA_PROFILE = ${psQuote(profile)}; $env:MFA_EXPIRY = [string](${now} + ${offset}); (mfa_prompt) + '#'`)
+      .join('\n')
+    const r = await ps(`
+      function show { '[' + (mfa_prompt) + ']' }
+      show
+      $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string](${now} + 42 * 60 + 30); show
+      $env:MFA_EXPIRY = [string](${now} + 5 * 60 + 30); show
+      $env:MFA_PROMPT_COLOR = '0'; show; Remove-Item env:MFA_PROMPT_COLOR
+      $global:MFA_PROMPT_COLOR = '0'; show; Remove-Variable -Scope Global MFA_PROMPT_COLOR
+      $env:NO_COLOR = '1'; show; Remove-Item env:NO_COLOR
+      $env:MFA_EXPIRY = [string](${now} - 5); show
+      foreach ($e in 'a[$(New-Item PWNED)]', '12abc', '-5', ' 5', '1234567890123456789') { $env:MFA_EXPIRY = $e; show }
+      $env:MFA_EXPIRY = ''; show
+      ${formats}`)
+    expect(plain(r.stderr)).toBe('')
+    const base = 1_700_000_000
+    expect(r.stdout).toBe(
+      [
+        '[]', '[aws:p 42m]', `[${YELLOW}aws:p 5m${RESET}]`, '[aws:p 5m]', '[aws:p 5m]', '[aws:p 5m]', `[${RED}aws:p expired${RESET}]`,
+        '[]', '[]', '[]', '[]', '[]', '[]',
+        ...cases.map(([format, profile, offset]) => renderSegment({profile, expiry: base + offset, now: base, format, color: true}) + '#'),
+        '',
+      ].join('\n'),
+    )
+    expect(existsSync(join(work, 'PWNED'))).toBe(false)
+  })
+
+  test('MFA_WARN=1 warns once per session on stderr before the prompt, under 10 minutes only; off by default', async () => {
+    const r = await ps(`
+      $env:MFA_PROFILE = 'my prof'; $env:MFA_EXPIRY = [string](${now} + 5 * 60 + 30)
+      $null = prompt; [Console]::Error.WriteLine('off')
+      $env:MFA_WARN = '1'; $null = prompt; $null = prompt
+      $env:MFA_EXPIRY = [string](${now} + 3600); $null = prompt
+      $env:MFA_EXPIRY = [string](${now} - 1); $null = prompt; $null = prompt`)
+    expect(r.stdout).toBe('')
+    expect(plain(r.stderr)).toBe(
+      [
+        'off',
+        "mfa: the AWS session of profile my prof expires in 5 minutes; renew it with: mfa use 'my prof'",
+        "mfa: the AWS session of profile my prof has expired; renew it with: mfa use 'my prof'",
+        '',
+      ].join('\n'),
+    )
+  })
+
+  test('the prompt you had is kept (hooked once, again after it was replaced), and so are $LASTEXITCODE, $? and $Error', async () => {
+    const r = await ps(`
+      function global:prompt { "user:$?:$LASTEXITCODE> " }
+      ${LOAD}
+      ${LOAD}
+      $ErrorActionPreference = 'Continue'
+      $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string](${now} + 60); $env:MFA_WARN = '1'
+      'old prompt is the user''s: ' + $global:__mfa_prompt_old.ToString().Contains('user:')
+      sh -c 'exit 7'; prompt
+      $before = $Error.Count
+      Get-Item /nonexistent-mfa-path 2>$null; prompt
+      $null = 1; prompt
+      "errors added: $($Error.Count - $before - 1)"`)
+    expect(r.stdout).toBe("old prompt is the user's: True\nuser:False:7> \nuser:False:7> \nuser:True:7> \nerrors added: 0\n")
+    expect(plain(r.stderr)).toBe('mfa: the AWS session of profile p expires in 1 minutes; renew it with: mfa use \'p\'\n')
+  })
+})
