@@ -12,10 +12,10 @@ import {join} from 'node:path'
 import fc from 'fast-check'
 import {renderInit, getShell} from '../../src/shells/index.js'
 import {renderSegment} from '../../src/shells/segment.js'
-import {BIN, ROOT} from '../helpers/cli.js'
+import {BIN, ROOT, run} from '../helpers/cli.js'
 import {plain, psQuote, pwsh, PWSH, PWSH_FLAGS} from '../helpers/pwsh.js'
 import {terminal, type Terminal} from '../helpers/tmux.js'
-import {AWS_CLI, describeWith} from '../helpers/tools.js'
+import {AWS_CLI, describeWith, which} from '../helpers/tools.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
 
 const ESC = '\u001B'
@@ -497,5 +497,261 @@ describeWith([PWSH], 'PowerShell: shell/mfa.ps1 in the real pwsh', () => {
       "errors added: $($Error.Count - $before - 1)"`)
     expect(r.stdout).toBe("old prompt is the user's: True\nuser:False:7> \nuser:False:7> \nuser:True:7> \nerrors added: 0\n")
     expect(plain(r.stderr)).toBe('mfa: the AWS session of profile p expires in 1 minutes; renew it with: mfa use \'p\'\n')
+  })
+
+  /**
+   * Every command pwsh looks up while the prompt renders, from its own CommandDiscovery trace: a
+   * program (an "application") is what would start a process. Another process could only come from
+   * .NET code calling Process.Start, which the script does not contain (and strace below checks).
+   */
+  const discovery = async (body: string) => {
+    const trace = join(work, `trace-${Math.random().toString(36).slice(2)}.txt`)
+    const r = await ps(`
+      $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string](${now} + 5 * 60 + 30); $env:MFA_WARN = '1'
+      Trace-Command -Name CommandDiscovery -FilePath ${psQuote(trace)} -Expression { ${body} }
+      '[' + (mfa_prompt) + ']'`)
+    const lines = readFileSync(trace, 'utf8').split('\n')
+    return {r, found: lines.filter(l => / found: | is an application /.test(l)).map(l => l.replace(/^.*Information: 0 : /, '').trim())}
+  }
+
+  test('no process is started on the prompt path: 200 prompts, every command pwsh looks up is a function or a cmdlet', async () => {
+    const {r, found} = await discovery(`$env:PATH = '/nonexistent'; for ($i = 0; $i -lt 200; $i++) { $null = mfa_prompt; $null = prompt }`)
+    expect(plain(r.stderr)).toBe('mfa: the AWS session of profile p expires in 5 minutes; renew it with: mfa use \'p\'\n')
+    expect(r.stdout).toBe(`[${YELLOW}aws:p 5m${RESET}]\n`)
+    expect(found).toContain('Function found: __mfa_segment') // the trace saw inside the functions
+    expect(found.filter(l => !/^(Function|Cmdlet) found: /.test(l))).toEqual([])
+  })
+
+  test('…and that trace catches a program (a control)', async () => {
+    const {found} = await discovery(`$null = mfa_prompt; $null = & /bin/true; $null = date`)
+    expect(found.filter(l => !/^(Function|Cmdlet) found: /.test(l))).toEqual([
+      'Command Found: path (/bin/true) is an application with name: true',
+      expect.stringMatching(/^Command Found: path \(.*\/date\) is an application with name: date$/),
+    ])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// strace: no fork, vfork, clone of a process (threads aside) or exec while 100 prompts render
+
+// Optional like the bash/zsh strace proof in shell-init.test.ts: the CommandDiscovery proof above needs no strace.
+const describeStrace = which('strace') ? (name: string, body: () => void) => describeWith([PWSH], name, body) : (name: string, body: () => void) => describe.skip(`${name} [skipped: strace not installed]`, body)
+
+describeStrace('PowerShell: strace on the prompt path', () => {
+  let work: string
+  beforeAll(() => {
+    work = join(ROOT, 'node_modules', '.cache', `mfa-pwsh-strace-${process.pid}`)
+    mkdirSync(work, {recursive: true})
+    writeFileSync(join(work, 'init.ps1'), renderInit('powershell', '/nonexistent/mfa', SHELL_DIR))
+  })
+  afterAll(() => rmSync(work, {recursive: true, force: true}))
+
+  /** The process-making system calls between two markers; .NET's own threads (CLONE_THREAD) are not processes. */
+  const processCalls = async (body: string) => {
+    const out = join(work, `strace-${Math.random().toString(36).slice(2)}.log`)
+    const script = `
+      Get-Content -Raw -LiteralPath init.ps1 | Invoke-Expression
+      $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string]([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 330); $env:MFA_WARN = '1'
+      $null = mfa_prompt; $null = prompt 2>$null
+      try { [IO.File]::OpenRead('/nonexistent-MFA-START') } catch {}
+      ${body}
+      try { [IO.File]::OpenRead('/nonexistent-MFA-END') } catch {}
+      exit 0`
+    const r = await run('strace', ['-f', '-qq', '-e', 'trace=openat,clone,clone3,fork,vfork,execve', '-o', out, PWSH, ...PWSH_FLAGS, '-Command', script], {
+      cwd: work,
+      env: {PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8'},
+      timeoutMs: 60_000,
+    })
+    if (r.code !== 0) throw new Error(`strace pwsh failed: ${r.stderr}`)
+    const lines = readFileSync(out, 'utf8').split('\n')
+    const start = lines.findIndex(l => l.includes('MFA-START'))
+    const end = lines.findIndex(l => l.includes('MFA-END'))
+    expect(start).toBeGreaterThan(0)
+    expect(end).toBeGreaterThan(start)
+    return lines.slice(start, end).filter(l => /\b(clone3?|v?fork|execve)\(/.test(l) && !l.includes('CLONE_THREAD'))
+  }
+
+  test('100 prompts: none', async () => {
+    expect(await processCalls(`for ($i = 0; $i -lt 100; $i++) { $null = mfa_prompt; $null = prompt 2>$null }`)).toEqual([])
+  })
+
+  test('…and a program started there is seen (a control)', async () => {
+    const calls = await processCalls(`$null = mfa_prompt; & /bin/true`)
+    expect(calls.some(l => l.includes('execve("/bin/true"'))).toBe(true)
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// Completion: pwsh's own TabExpansion2 after `mfa init powershell`
+
+const COMPLETION_CONFIG = `[default]
+region = eu-west-1
+mfa_serial = ${DEMO.mfaSerial}
+
+[profile work]
+source_profile = default
+role_arn = arn:aws:iam::123456789012:role/admin
+`
+
+const COMPLETION_CREDENTIALS = `[default]
+aws_access_key_id = ${DEMO.accessKeyId}
+aws_secret_access_key = ${DEMO.secretAccessKey}
+
+[ops team]
+aws_access_key_id = AKIAOPSOPSOPSOPSOPS1
+aws_secret_access_key = secret
+
+[it's]
+aws_access_key_id = AKIAOPSOPSOPSOPSOPS2
+aws_secret_access_key = secret
+`
+
+interface Manifest {
+  commands: Record<string, {hidden?: boolean; flags: Record<string, {hidden?: boolean; char?: string; options?: string[]}>}>
+}
+
+describeWith([PWSH], 'PowerShell: completion (TabExpansion2)', () => {
+  let world: World
+  beforeAll(async () => {
+    world = await makeWorld({config: COMPLETION_CONFIG, credentials: COMPLETION_CREDENTIALS})
+  })
+  afterAll(async () => {
+    await world?.close()
+  })
+
+  /** The completion texts pwsh offers for each line (cursor at the end), one pwsh for all. */
+  async function complete(lines: string[], before = ''): Promise<string[][]> {
+    const r = await pwsh(
+      `Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'
+       ${before}
+       & ${psQuote(process.execPath)} ${psQuote(BIN)} init powershell | Out-String | Invoke-Expression
+       $code = $LASTEXITCODE
+       foreach ($line in ${lines.map(psQuote).join(', ')}) {
+         $texts = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { $_.CompletionText })
+         ConvertTo-Json -Compress -InputObject ([string[]]$texts)
+       }
+       if ($LASTEXITCODE -ne $code) { throw 'completion changed $LASTEXITCODE' }`,
+      {env: world.env(), cwd: world.home},
+    )
+    expect(plain(r.stderr)).toBe('')
+    expect(r.code).toBe(0)
+    return r.stdout.trim().split('\n').map(l => JSON.parse(l) as string[])
+  }
+
+  test('--profile, -p, --profile= and `mfa use` complete the profile names, quoted for PowerShell', async () => {
+    const quoted = ['default', "'ops team'", "'it''s'", 'work']
+    const got = await complete(['mfa login --profile ', 'mfa exec -p w', 'mfa status --profile=o', 'mfa use ', 'mfa use o', 'mfa clear --profile ', 'mfa exec -- aws --profile '])
+    expect(got.map(g => [...g].sort())).toEqual([
+      [...quoted].sort(),
+      ['work'],
+      ["--profile='ops team'"],
+      [...quoted].sort(),
+      ["'ops team'"],
+      [...quoted].sort(),
+      expect.not.arrayContaining(['default', 'work']),
+    ])
+  })
+
+  test('every command and every flag of the manifest, and the values of --shell and init', async () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as Manifest
+    const visible = Object.entries(manifest.commands).filter(([, c]) => !c.hidden)
+    const [commands, lo, ...rest] = await complete(['mfa ', 'mfa lo', ...visible.map(([id]) => `mfa ${id} -`), 'mfa env --shell ', 'mfa init ', 'mfa exec -- printf', 'mfa -'])
+    for (const [id] of visible) expect(commands).toContain(id)
+    expect(commands).toEqual(expect.arrayContaining(['use', 'clear']))
+    expect(lo).toEqual(['login', 'logout'])
+    visible.forEach(([id, c], i) => {
+      for (const [name, f] of Object.entries(c.flags).filter(([, f]) => !f.hidden)) {
+        expect([id, rest[i]]).toEqual([id, expect.arrayContaining([`--${name}`, ...(f.char ? [`-${f.char}`] : [])])])
+      }
+    })
+    const [shells, inits, printf, top] = rest.slice(visible.length)
+    expect(shells).toEqual(manifest.commands.env.flags.shell.options)
+    expect(inits).toEqual(['bash', 'zsh', 'fish', 'powershell'])
+    expect(printf).toContain('printf')
+    expect(top).toEqual(['--help', '--version', '-h', '-v'])
+  })
+
+  test("it wins over the plugin's completer loaded before it", async () => {
+    await world.mfa(['autocomplete', '--refresh-cache'])
+    const plugin = `. ${psQuote(join(world.home, '.cache', 'mfa', 'autocomplete', 'functions', 'powershell', 'mfa.ps1'))}`
+    const [names] = await complete(['mfa use '], plugin)
+    expect(names).toContain("'ops team'")
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// A real terminal: tmux running pwsh
+
+describeWith([PWSH, 'tmux', 'python3'], 'PowerShell: in a terminal', () => {
+  let world: World
+  let term: Terminal | undefined
+  let binDir: string
+  beforeEach(async () => {
+    world = await makeWorld()
+    binDir = join(world.home, 'bin')
+    mkdirSync(binDir)
+    writeFileSync(join(binDir, 'mfa'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`, {mode: 0o755})
+    expect((await world.mfa(['login', '-t', await world.freshCode()])).code).toBe(0)
+  })
+  afterEach(async () => {
+    await term?.close()
+    term = undefined
+    await world.close()
+  })
+
+  const start = async () => {
+    term = await terminal([PWSH, '-NoProfile', '-NoLogo'], world.env({PATH: `${binDir}:${process.env.PATH}`, TERM: 'xterm-256color', MFA_PROMPT_COLOR: '0'}), {cwd: world.home})
+    return term
+  }
+  const type = async (t: Terminal, line: string) => {
+    await t.send(line, {literal: true})
+    await t.send('Enter')
+  }
+
+  test('a real prompt cycle: your prompt with the segment, $? and $LASTEXITCODE as the last command left them', async () => {
+    const t = await start()
+    await t.waitFor(/^PS .*> $/m)
+    // $? first: mfa_prompt is a function call, and any call sets $? (README).
+    await type(t, `function prompt { $ok = $?; "<$(mfa_prompt)|$ok|$LASTEXITCODE> " }; mfa init powershell | Out-String | Invoke-Expression`)
+    await t.waitFor(/^<\|True\|0> $/m)
+    await type(t, `sh -c 'exit 7'`)
+    await t.waitFor(/^<\|False\|7> $/m)
+    await type(t, 'mfa use')
+    await t.waitFor(/^<aws:default (?:11h5\dm|12h00m)\|True\|0> $/m)
+    await type(t, 'Get-Item /nonexistent-mfa-path')
+    await t.waitFor(/^<aws:default (?:11h5\dm|12h00m)\|False\|0> $/m)
+    await type(t, 'exit 3')
+    expect(await t.exitCode()).toBe(3)
+  })
+
+  test('mfa exec: Ctrl-C reaches the command once, mfa waits for it, $LASTEXITCODE is its code; pwsh goes on', async () => {
+    const script = [
+      'import signal, sys, time',
+      'n = 0',
+      'def h(s, f):',
+      '    global n; n += 1; print("INT", n, flush=True)',
+      'signal.signal(signal.SIGINT, h)',
+      'print("ready", flush=True)',
+      'while n < 1: time.sleep(0.01)',
+      'time.sleep(0.5)',
+      'print("done after", n, flush=True); sys.exit(9)',
+    ].join('\n')
+    writeFileSync(join(world.home, 'int.py'), script)
+    const t = await start()
+    await t.waitFor(/^PS .*> $/m)
+    await type(t, 'mfa exec -- python3 int.py')
+    await t.waitFor(/^ready$/m)
+    await t.send('C-c')
+    // pwsh drops the rest of a line that Ctrl-C interrupted: the code is asked for on the next one.
+    await t.waitFor(/^done after 1\n(?:.*\n)*PS .*> $/m)
+    await type(t, '"code:$LASTEXITCODE"')
+    await t.waitFor(/^code:\d+$/m)
+    const screen = await t.screen()
+    expect(screen).toMatch(/^done after 1$/m)
+    expect(screen).not.toMatch(/INT 2/)
+    expect(screen).toMatch(/^code:9$/m)
+    await type(t, '"still here"; exit 0')
+    expect(await t.exitCode()).toBe(0)
+    expect(await t.screen()).toMatch(/^still here$/m)
   })
 })
