@@ -26,11 +26,12 @@ $env:MFA_SHELL = 'powershell'
 # through [Environment] (null when unset).
 if (-not (Test-Path variable:global:__mfa_warned)) { $global:__mfa_warned = $null }
 
+# Methods, not cmdlets, on the prompt path: Get-Variable on a missing name costs a millisecond.
 function global:__mfa_setting([string]$Name) {
     $value = [Environment]::GetEnvironmentVariable($Name)
     if ($null -eq $value) {
-        $variable = Get-Variable -Name $Name -Scope Global -ErrorAction SilentlyContinue
-        if ($null -ne $variable) { $value = [string]$variable.Value }
+        $variable = $ExecutionContext.SessionState.PSVariable.GetValue($Name)
+        if ($null -ne $variable) { $value = [string]$variable }
     }
     return $value
 }
@@ -51,15 +52,15 @@ function global:__mfa_segment([long]$Left) {
     if (-not $format) { $format = 'aws:%p %t' }
     $name = [string][Environment]::GetEnvironmentVariable('MFA_PROFILE')
     # %p, %t and %% from left to right; what is put in is never scanned again.
-    $evaluator = {
-        param($match)
-        switch -CaseSensitive ($match.Groups[1].Value) {
-            'p' { $name }
-            't' { $time }
-            default { '%' }
-        }
-    }.GetNewClosure()
-    $text = [regex]::Replace($format, '%([pt%])', [System.Text.RegularExpressions.MatchEvaluator]$evaluator)
+    $text = [System.Text.StringBuilder]::new()
+    $last = 0
+    foreach ($match in [regex]::Matches($format, '%([pt%])')) {
+        $null = $text.Append($format, $last, $match.Index - $last)
+        $code = $match.Groups[1].Value
+        if ($code -ceq 'p') { $null = $text.Append($name) } elseif ($code -ceq 't') { $null = $text.Append($time) } else { $null = $text.Append('%') }
+        $last = $match.Index + $match.Length
+    }
+    $text = $text.Append($format, $last, $format.Length - $last).ToString()
     $noColor = __mfa_setting 'NO_COLOR'
     if (-not $text -or (__mfa_setting 'MFA_PROMPT_COLOR') -eq '0' -or $noColor) { return $text }
     $esc = [char]27
