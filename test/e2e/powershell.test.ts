@@ -310,6 +310,55 @@ describeWith([PWSH], 'PowerShell: the real mfa in pwsh', () => {
   })
 })
 
+describeWith([PWSH], 'PowerShell: property, the real mfa: whatever secrets the server issues come back exactly', () => {
+  // One MFA session (one code), then role sessions: each AssumeRole hands out the next two values
+  // the property drew, as SecretAccessKey and SessionToken. The MFA session's own are plain: mfa
+  // signs its AssumeRole call with them, and a header cannot carry every character.
+  const queue: {secretAccessKey: string; sessionToken: string}[] = []
+  let plainCount = 0
+  let world: World
+  let binDir: string
+  beforeAll(async () => {
+    world = await makeWorld({users: {issueSecrets: () => queue.shift() ?? {secretAccessKey: `plainSecret${++plainCount}`, sessionToken: `plainToken${plainCount}`}}})
+    binDir = join(world.home, 'bin')
+    mkdirSync(binDir)
+    writeFileSync(join(binDir, 'mfa'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`, {mode: 0o755})
+    expect((await world.mfa(['login', '-t', await world.freshCode()])).code).toBe(0)
+  })
+  afterAll(async () => {
+    await world?.close()
+  })
+
+  // What ~/.aws/credentials can hold (mfa refuses line breaks and outer spaces there, and says so).
+  const secret = value.filter(v => v !== '' && !/[\r\n]/.test(v) && v.trim() === v && !/[\uD800-\uDFFF]/u.test(v.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '')))
+  let run = 0
+
+  test('mfa env -p ROLE | Invoke-Expression, for role sessions with drawn secrets', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(secret, secret), {minLength: 1, maxLength: 4}), async pairs => {
+        const profiles = pairs.map((_, i) => `r${++run}x${i}`)
+        writeFileSync(world.configPath, world.read(world.configPath) + profiles.map(p => `\n[profile ${p}]\nrole_arn = ${DEMO.roleArn}\nsource_profile = default\n`).join(''))
+        queue.push(...pairs.map(([secretAccessKey, sessionToken]) => ({secretAccessKey, sessionToken})))
+        const r = await pwsh(
+          `Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'
+           foreach ($p in ${profiles.map(p => `'${p}'`).join(', ')}) { mfa env -p $p | Invoke-Expression; ${DUMP_ENV} "$p.json" }`,
+          {env: world.env({PATH: `${binDir}:${process.env.PATH}`, T_NODE: process.execPath}), cwd: world.home},
+        )
+        expect(r.code).toBe(0)
+        expect(plain(r.stderr).split('\n').filter(Boolean).map(l => l.replace(/ until .*$/, ''))).toEqual(profiles.map(p => `mfa: new session for profile ${p}`))
+        expect(queue).toEqual([])
+        const got = profiles.map(p => {
+          const env = JSON.parse(world.read(join(world.home, `${p}.json`))) as Record<string, string>
+          return [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.MFA_PROFILE]
+        })
+        expect(got).toEqual(pairs.map(([a, b], i) => [a, b, profiles[i]]))
+        expect(readdirSync(world.home).filter(n => n.includes('PWNED'))).toEqual([])
+      }),
+      {numRuns: 5, endOnFailure: true},
+    )
+  }, 180_000)
+})
+
 // ---------------------------------------------------------------------------------------------
 // shell/mfa.ps1 in isolation: a FAKE mfa (a sh script that logs its arguments and prints
 // PowerShell statements), in a directory whose name needs quoting
