@@ -120,7 +120,7 @@ try {
       for ($i = 0; $i -lt 50; $i++) { $null = mfa_prompt }
       $w = [Diagnostics.Stopwatch]::StartNew(); for ($i = 0; $i -lt ${n}; $i++) { $null = mfa_prompt }; $w.Stop()
       "0 $($w.Elapsed.TotalSeconds.ToString([Globalization.CultureInfo]::InvariantCulture)) - - $(mfa_prompt)"`
-    const out = await run(pwsh, ['-NoProfile', '-NonInteractive', '-Command', code], {...env, MFA_PROMPT_COLOR: '0'})
+    const out = await run(pwsh, ['-NoProfile', '-NonInteractive', '-Command', code], {...env, MFA_PROMPT_COLOR: '0', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off'})
     const [t0, t1, , , ...text] = out.stdout.trim().split(' ')
     segment.powershell = {renders: n, per_render_ms: ((Number(t1) - Number(t0)) * 1000) / n, pids_allocated: null, text: text.join(' ')}
   } else {

@@ -13,7 +13,7 @@ import fc from 'fast-check'
 import {renderInit, getShell} from '../../src/shells/index.js'
 import {renderSegment} from '../../src/shells/segment.js'
 import {BIN, ROOT, run} from '../helpers/cli.js'
-import {plain, psQuote, pwsh, PWSH, PWSH_FLAGS} from '../helpers/pwsh.js'
+import {plain, psQuote, pwsh, PWSH, PWSH_FLAGS, PWSH_QUIET} from '../helpers/pwsh.js'
 import {terminal, type Terminal} from '../helpers/tmux.js'
 import {AWS_CLI, describeWith, which} from '../helpers/tools.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
@@ -608,7 +608,7 @@ describeStrace('PowerShell: strace on the prompt path', () => {
       exit 0`
     const r = await run('strace', ['-f', '-qq', '-e', 'trace=openat,clone,clone3,fork,vfork,execve', '-o', out, PWSH, ...PWSH_FLAGS, '-Command', script], {
       cwd: work,
-      env: {PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8'},
+      env: {...PWSH_QUIET, PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8'},
       timeoutMs: 60_000,
     })
     if (r.code !== 0) throw new Error(`strace pwsh failed: ${r.stderr}`)
@@ -749,7 +749,7 @@ describeWith([PWSH, 'tmux', 'python3'], 'PowerShell: in a terminal', () => {
   })
 
   const start = async () => {
-    term = await terminal([PWSH, '-NoProfile', '-NoLogo'], world.env({PATH: `${binDir}:${process.env.PATH}`, TERM: 'xterm-256color', MFA_PROMPT_COLOR: '0'}), {cwd: world.home})
+    term = await terminal([PWSH, '-NoProfile', '-NoLogo'], world.env({...PWSH_QUIET, PATH: `${binDir}:${process.env.PATH}`, TERM: 'xterm-256color', MFA_PROMPT_COLOR: '0'}), {cwd: world.home})
     return term
   }
   const type = async (t: Terminal, line: string) => {

@@ -19,12 +19,15 @@ export const PWSH: string = which('pwsh') ?? which(join(homedir(), '.dotnet', 't
 /** Flags for every run: no profile, no prompts for input, no banner. */
 export const PWSH_FLAGS = ['-NoProfile', '-NonInteractive', '-NoLogo']
 
+/** pwsh sends telemetry and looks for updates over the network at start-up unless told not to. */
+export const PWSH_QUIET: NodeJS.ProcessEnv = {POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1'}
+
 /**
  * Runs `script` in a fresh pwsh (-NoProfile -NonInteractive). Errors go to stderr; the exit code
  * is the script's `exit N`, or 1 when a terminating error stopped it.
  */
 export function pwsh(script: string, options: RunOptions = {}): Promise<RunResult> {
-  return run(PWSH, [...PWSH_FLAGS, '-Command', script], {timeoutMs: 60_000, ...options})
+  return run(PWSH, [...PWSH_FLAGS, '-Command', script], {timeoutMs: 60_000, ...options, env: {...PWSH_QUIET, ...options.env}})
 }
 
 /** A PowerShell single-quoted literal for any string (the five quote characters doubled). */
