@@ -537,7 +537,7 @@ describeWith([PWSH], 'PowerShell: shell/mfa.ps1 in the real pwsh', () => {
       ${LOAD}
       ${LOAD}
       $ErrorActionPreference = 'Continue'
-      $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string](${now} + 60); $env:MFA_WARN = '1'
+      $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string](${now} + 90); $env:MFA_WARN = '1'
       'old prompt is the user''s: ' + $global:__mfa_prompt_old.ToString().Contains('user:')
       sh -c 'exit 7'; prompt
       $before = $Error.Count
