@@ -12,9 +12,9 @@ import {which} from '../helpers/tools.js'
 
 const tail = which('tail')
 const linux = process.platform === 'linux'
-const maybe = tail && linux ? describe : describe.skip
+const NAME = 'detectShell: pwsh as `dotnet pwsh.dll`'
 
-maybe('detectShell: pwsh as `dotnet pwsh.dll`', () => {
+;(tail && linux ? describe : describe.skip)(tail && linux ? NAME : `${NAME} [skipped: needs Linux /proc and tail]`, () => {
   let dir: string
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'mfa-dotnet-'))
