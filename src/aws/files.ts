@@ -4,7 +4,7 @@
  */
 import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
-import {join} from 'node:path'
+import {join, sep} from 'node:path'
 import {MfaError} from '../cli/errors.js'
 import {type IniDocument, type IniSection, parseIni, readSections} from './ini.js'
 
@@ -13,7 +13,8 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 function expandHome(path: string, env: NodeJS.ProcessEnv): string {
-  return path === '~' || path.startsWith('~/') ? join(homeDir(env), path.slice(1)) : path
+  // ~\ too where \ is the separator (Windows), as the AWS CLI expands it there.
+  return path === '~' || path.startsWith('~/') || path.startsWith(`~${sep}`) ? join(homeDir(env), path.slice(1)) : path
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -27,7 +28,7 @@ export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
 /** A path as users know it: ~ for the home directory. */
 export function displayPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
   const home = homeDir(env)
-  return home && path.startsWith(home + '/') ? '~' + path.slice(home.length) : path
+  return home && path.startsWith(home + sep) ? '~' + path.slice(home.length) : path
 }
 
 export interface LoadedFile {

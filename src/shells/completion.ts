@@ -10,7 +10,7 @@ import type {InitShell} from './common.js'
 import {getShell} from './index.js'
 import type {ShellName} from './types.js'
 
-/** The completion script for a shell, '' when it has none (PowerShell's comes from `mfa autocomplete powershell`). */
+/** The completion script for a shell, '' when it has none. */
 export function renderCompletion(shell: ShellName, shellDir: string): string {
   const file = (getShell(shell) as Partial<InitShell>).completionScript
   if (!file) return ''

@@ -154,11 +154,17 @@ function processInfo(pid: number): ProcessInfo | undefined {
   return readPs(pid)
 }
 
+/** pwsh installed as a .NET tool (`dotnet tool install --global PowerShell`) runs as `dotnet pwsh.dll`. */
+const DOTNET = /^dotnet(\.exe)?$/i
+const PWSH_DLL = /^pwsh\.dll$/i
+
 function shellOf(info: ProcessInfo): ShellName | undefined {
   for (const name of info.names) {
     const shell = normaliseShellName(name)
     if (shell) return shell
   }
+  const base = (path: string) => path.split(/[\\/]/).pop() ?? ''
+  if (info.script && PWSH_DLL.test(base(info.script)) && info.names.some(name => DOTNET.test(base(name)))) return 'powershell'
   return undefined
 }
 

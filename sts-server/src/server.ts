@@ -210,9 +210,11 @@ class LocalStsServer implements LocalSts {
   private closed = false
   /** Set by setExpiry: the moment issued credentials end, instead of after their duration. */
   private expiry: ExpiryRule | undefined
+  private readonly issueSecrets: LocalStsOptions['issueSecrets']
 
   constructor(options: LocalStsOptions) {
     this.offsetMs = options.clockOffsetMs ?? 0
+    this.issueSecrets = options.issueSecrets
     for (const u of options.users ?? []) this.addUser(u)
     for (const r of options.roles ?? []) this.addRole(r)
     // Outlive the SDK's keep-alive sockets (default 5 s would race with their reuse).
@@ -727,12 +729,16 @@ class LocalStsServer implements LocalSts {
     do accessKeyId = 'ASIA' + randomString(ALNUM_UPPER, 16)
     while (this.keys.has(accessKeyId))
     const nowSeconds = Math.floor(this.now() / 1000) * 1000
+    const secrets = this.issueSecrets?.() ?? {
+      secretAccessKey: randomString(SECRET_CHARS, 40),
+      sessionToken: 'IQoJb3JpZ2luX2VjE' + randomBytes(420).toString('base64'),
+    }
     const record: KeyRecord = {
       accessKeyId,
-      secretAccessKey: randomString(SECRET_CHARS, 40),
+      secretAccessKey: secrets.secretAccessKey,
       kind: what.kind,
       user: caller.user,
-      sessionToken: 'IQoJb3JpZ2luX2VjE' + randomBytes(420).toString('base64'),
+      sessionToken: secrets.sessionToken,
       expiresAt: this.expiry && (this.expiry.kind ?? what.kind) === what.kind ? this.expiry.at : nowSeconds + durationSeconds * 1000,
       mfa: what.mfa,
       role: what.role,

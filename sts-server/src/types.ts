@@ -86,4 +86,6 @@ export interface LocalStsOptions {
   users?: StsUser[]
   roles?: StsRole[]
   clockOffsetMs?: number
+  /** The secret and token of each session it issues (default: random, AWS-like); tests pass hostile ones. */
+  issueSecrets?: () => {secretAccessKey: string; sessionToken: string}
 }
