@@ -4,12 +4,12 @@
  * the keyring answers and gives the secret back before a file is changed, a file is changed under
  * its lock after a re-read, and a failure on the way puts back what was changed.
  */
-import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, loadAwsFiles, profileNames} from '../lib/aws-files.js'
-import {editIniFile} from '../lib/credentials-file.js'
-import {MfaError} from '../lib/errors.js'
-import {removeKeys, setSection} from '../lib/ini.js'
-import {quoteForHint} from '../lib/quote.js'
-import {maskKeyId} from '../lib/redact.js'
+import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, loadAwsFiles, profileNames} from '../aws/files.js'
+import {editIniFile} from '../session/session-profile.js'
+import {MfaError} from '../cli/errors.js'
+import {removeKeys, setSection} from '../aws/ini.js'
+import {profileWords} from '../cli/hint.js'
+import {maskKeyId} from '../cli/redact.js'
 import {KEYRING_SETTING} from './setting.js'
 import type {NewKeys} from './prompt.js'
 
@@ -39,11 +39,6 @@ export function locateKeys(files: AwsFiles, profile: string): KeysLocation {
   const file = plain(files.credentials, profile) ?? plain(files.config, configSectionName(profile))
   const keyring = inConfig?.[KEYRING_SETTING]?.trim() || inCredentials?.[KEYRING_SETTING]?.trim()
   return {profile, ...(file ? {file} : {}), ...(keyring ? {keyring} : {})}
-}
-
-/** ` -p NAME`, or nothing for the default profile. */
-export function profileArg(profile: string): string {
-  return profile === 'default' ? '' : ` -p ${quoteForHint([profile])}`
 }
 
 /** Other profiles whose mfa_keyring names the same item: it stays while one of them uses it. */
@@ -91,7 +86,7 @@ export async function importKeys(profile: string, env: NodeJS.ProcessEnv, say: S
     const session = files.credentials.sections.get(profile)?.aws_session_token
     throw new MfaError(
       session ? `[${profile}] in ${where} holds temporary credentials, not long-term keys to import` : `[${profile}] in ${where} has no long-term keys to import`,
-      {hint: `Add new keys straight to the keyring: mfa keys add${profileArg(profile)}`},
+      {hint: `Add new keys straight to the keyring: mfa keys add${profileWords(profile)}`},
     )
   }
   const {accessKeyId, secretAccessKey, path, section} = found.file
@@ -125,7 +120,7 @@ export async function addKeys(profile: string, keys: NewKeys, env: NodeJS.Proces
   const found = locateKeys(files, profile)
   if (found.file) {
     throw new MfaError(`profile "${profile}" has its keys in ${displayPath(found.file.path, env)}, which would win over the keyring`, {
-      hint: `Move them with \`mfa keys import${profileArg(profile)}\`, or remove them with \`mfa keys remove${profileArg(profile)}\` first.`,
+      hint: `Move them with \`mfa keys import${profileWords(profile)}\`, or remove them with \`mfa keys remove${profileWords(profile)}\` first.`,
     })
   }
   const keyring = await import('./keyring.js')
@@ -186,7 +181,7 @@ export function formatListing(rows: KeysListing[], env: NodeJS.ProcessEnv): stri
   const width = Math.max(0, ...rows.map(r => r.profile.length))
   return rows
     .map(r => {
-      const where = r.where === 'file' ? `${displayPath(r.path ?? credentialsPath(env), env)} (plaintext)` : `OS keyring${r.found === false ? ' (missing: mfa keys add' + profileArg(r.profile) + ')' : r.found === undefined ? ' (not checked)' : ''}`
+      const where = r.where === 'file' ? `${displayPath(r.path ?? credentialsPath(env), env)} (plaintext)` : `OS keyring${r.found === false ? ' (missing: mfa keys add' + profileWords(r.profile) + ')' : r.found === undefined ? ' (not checked)' : ''}`
       return `${r.profile.padEnd(width)}  ${maskKeyId(r.accessKeyId)}  ${where}`
     })
     .map(line => line + '\n')
@@ -211,7 +206,7 @@ export async function removeKeysOf(profile: string, env: NodeJS.ProcessEnv, say:
     await editIniFile(env, path, file => ({content: removeKeys(file.doc, section, KEY_SETTINGS), result: undefined}))
     removed.push(`${maskKeyId(found.file.accessKeyId)} from ${displayPath(path, env)}`)
   }
-  say(`mfa: removed the long-term keys of profile "${profile}": ${removed.join(', ')}. Its session stays until it expires (mfa logout${profileArg(profile)} forgets it); the key itself still exists in IAM.`)
+  say(`mfa: removed the long-term keys of profile "${profile}": ${removed.join(', ')}. Its session stays until it expires (mfa logout${profileWords(profile)} forgets it); the key itself still exists in IAM.`)
   return 0
 }
 
@@ -221,7 +216,7 @@ export async function exportKeys(profile: string, env: NodeJS.ProcessEnv, say: S
   const found = locateKeys(files, profile)
   const where = displayPath(credentialsPath(env), env)
   if (found.file) {
-    say(`mfa: the keys of profile "${profile}" are already in ${displayPath(found.file.path, env)}${found.keyring ? ` (they win over ${KEYRING_SETTING}; \`mfa keys import${profileArg(profile)}\` moves them back)` : ''}`)
+    say(`mfa: the keys of profile "${profile}" are already in ${displayPath(found.file.path, env)}${found.keyring ? ` (they win over ${KEYRING_SETTING}; \`mfa keys import${profileWords(profile)}\` moves them back)` : ''}`)
     return 0
   }
   if (!found.keyring) throw new MfaError(`profile "${profile}" has no keys in the OS keyring to export`)
@@ -229,7 +224,7 @@ export async function exportKeys(profile: string, env: NodeJS.ProcessEnv, say: S
   const accessKeyId = found.keyring
   const secretAccessKey = keyring.readSecret(accessKeyId)
   if (secretAccessKey === undefined) {
-    throw new MfaError(`the OS keyring has no secret for key ${maskKeyId(accessKeyId)} of profile "${profile}"`, {hint: `Add it again: mfa keys add${profileArg(profile)}`})
+    throw new MfaError(`the OS keyring has no secret for key ${maskKeyId(accessKeyId)} of profile "${profile}"`, {hint: `Add it again: mfa keys add${profileWords(profile)}`})
   }
   await editIniFile(env, credentialsPath(env), file => ({content: setSection(file.doc, profile, {aws_access_key_id: accessKeyId, aws_secret_access_key: secretAccessKey}), result: undefined}))
   // From here the file's keys win: what follows only tidies up.

@@ -8,8 +8,8 @@
  * collection) and what to do.
  */
 import {createRequire} from 'node:module'
-import {MfaError} from '../lib/errors.js'
-import {maskKeyId} from '../lib/redact.js'
+import {MfaError} from '../cli/errors.js'
+import {maskKeyId} from '../cli/redact.js'
 
 export const KEYRING_SERVICE = 'mfa-aws-keys'
 

@@ -4,7 +4,7 @@
  */
 import {closeSync, openSync, readSync} from 'node:fs'
 import {isatty} from 'node:tty'
-import {EXIT, MfaError} from '../lib/errors.js'
+import {EXIT, MfaError} from '../cli/errors.js'
 
 export interface NewKeys {
   accessKeyId: string

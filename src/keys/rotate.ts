@@ -5,15 +5,18 @@
  * was (keyring or file), and only then delete the old key in IAM. When a step fails, the message
  * says which key works.
  */
-import {configSectionName, credentialsPath, displayPath, loadAwsFiles} from '../lib/aws-files.js'
-import {editIniFile} from '../lib/credentials-file.js'
-import {MfaError} from '../lib/errors.js'
-import {setSection} from '../lib/ini.js'
-import {resolveProfile} from '../lib/profile.js'
-import {maskKeyId} from '../lib/redact.js'
-import {ensureSession, partitionRegion, type Reporter, stsRegion} from '../lib/session.js'
-import {callAws, type CallContext, getCallerIdentity} from '../lib/sts.js'
-import {locateKeys, profileArg, setKeyringSetting, sharedWith} from './actions.js'
+import {configSectionName, credentialsPath, displayPath, loadAwsFiles} from '../aws/files.js'
+import {editIniFile} from '../session/session-profile.js'
+import {MfaError} from '../cli/errors.js'
+import {setSection} from '../aws/ini.js'
+import {resolveProfile} from '../aws/profile.js'
+import {maskKeyId} from '../cli/redact.js'
+import {ensureSession} from '../session/ensure.js'
+import {partitionRegion, stsRegion} from '../aws/call-context.js'
+import type {Reporter} from '../cli/output.js'
+import {callAws, type CallContext, getCallerIdentity} from '../session/sts.js'
+import {locateKeys, setKeyringSetting, sharedWith} from './actions.js'
+import {profileWords} from '../cli/hint.js'
 import {KEYRING_SETTING} from './setting.js'
 
 type Iam = typeof import('@aws-sdk/client-iam')
@@ -131,7 +134,7 @@ export async function rotateKeys(options: RotateOptions): Promise<number> {
     }
   }
   reporter.say(`mfa: rotated the key of profile "${profile}": ${newKey} is in ${where} and works; ${maskKeyId(old)} is deleted in IAM`)
-  reporter.say(`mfa: the next command that needs a session asks for a code (sessions are made per key): mfa login${profileArg(profile)}`)
+  reporter.say(`mfa: the next command that needs a session asks for a code (sessions are made per key): mfa login${profileWords(profile)}`)
   return 0
 }
 

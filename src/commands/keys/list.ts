@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../../base.js'
-import {stderrReporter, writeOut} from '../../lib/cli.js'
+import {BaseCommand, debugFlag} from '../../cli/base-command.js'
+import {stderrReporter, writeOut} from '../../cli/output.js'
 import {formatListing, listKeys} from '../../keys/actions.js'
-import {maskKeyId} from '../../lib/redact.js'
+import {maskKeyId} from '../../cli/redact.js'
 
 export default class KeysList extends BaseCommand {
   static override summary = 'List the profiles with long-term keys: masked key id, and where the keys are.'

@@ -1,5 +1,6 @@
-import {BaseCommand, debugFlag, profileFlag} from '../../base.js'
-import {defaultProfile, stderrReporter} from '../../lib/cli.js'
+import {BaseCommand, debugFlag, profileFlag} from '../../cli/base-command.js'
+import {stderrReporter} from '../../cli/output.js'
+import {defaultProfile} from '../../actions/session-options.js'
 import {removeKeysOf} from '../../keys/actions.js'
 
 export default class KeysRemove extends BaseCommand {

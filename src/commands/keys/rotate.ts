@@ -1,5 +1,6 @@
-import {BaseCommand, debugFlag, sessionFlags} from '../../base.js'
-import {defaultProfile, stderrReporter} from '../../lib/cli.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../../cli/base-command.js'
+import {stderrReporter} from '../../cli/output.js'
+import {defaultProfile} from '../../actions/session-options.js'
 import {rotateKeys} from '../../keys/rotate.js'
 
 export default class KeysRotate extends BaseCommand {
