@@ -57,17 +57,17 @@ export function describeKeyringError(error: unknown, action: string, env: NodeJS
       `Start one, e.g. \`gnome-keyring-daemon --start --components=secrets\` (or KeePassXC with Secret Service), ${keepInFile}`,
     )
   }
+  if (/locked|prompt was dismissed|unlock/i.test(message)) {
+    return fail(
+      'the keyring collection is locked and no unlock prompt could be shown here',
+      'Unlock it (log in to the desktop, Seahorse, or `gnome-keyring-daemon --replace --unlock --components=secrets` with the passphrase on stdin), then try again.',
+    )
+  }
   if (/autolaunch|DBUS_SESSION_BUS_ADDRESS|Failed to connect to socket|DBus error|dbus/i.test(message)) {
     const why = env.DBUS_SESSION_BUS_ADDRESS ? `DBUS_SESSION_BUS_ADDRESS points at no running bus` : 'DBUS_SESSION_BUS_ADDRESS is not set (SSH, cron, a container or WSL?)'
     return fail(
       `no D-Bus session bus to reach the keyring (${why})`,
       `Run mfa inside your desktop session, or start a bus and a keyring: \`dbus-run-session -- $SHELL\`, then \`gnome-keyring-daemon --unlock --components=secrets\` (it reads the passphrase on stdin); ${keepInFile}`,
-    )
-  }
-  if (/locked|prompt was dismissed|unlock/i.test(message)) {
-    return fail(
-      'the keyring collection is locked and no unlock prompt could be shown here',
-      'Unlock it (log in to the desktop, Seahorse, or `gnome-keyring-daemon --replace --unlock --components=secrets` with the passphrase on stdin), then try again.',
     )
   }
   if (/no result found|no default collection|collection/i.test(message)) {
