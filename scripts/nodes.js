@@ -2,8 +2,9 @@
 // package (pinned; no download outside the registry), installed into .nodes/ (git-ignored):
 //   node scripts/nodes.js install          installs every pinned version (skips what is there)
 //   node scripts/nodes.js path 22          prints that Node's binary
-//   node scripts/nodes.js run 22 ARGS...   runs ARGS with that Node (e.g. jest: the CLI under test
-//                                          is spawned with process.execPath, so it runs on it too)
+//   node scripts/nodes.js run 22 ARGS...   runs ARGS with that Node, first on PATH as `node` too (e.g.
+//                                          jest: the CLI under test is spawned with process.execPath,
+//                                          and scripts that start `node` find the same one)
 // The Node that runs npm itself (20 here) is the first tested version; bench/run.js measures all.
 import {spawnSync} from 'node:child_process'
 import {existsSync} from 'node:fs'
@@ -44,7 +45,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   else if (command === 'path' && PINNED[major]) console.log(nodePath(major))
   else if (command === 'run' && PINNED[major]) {
     if (!existsSync(nodePath(major))) throw new Error(`Node ${major} is not installed: run node scripts/nodes.js install`)
-    process.exitCode = spawnSync(nodePath(major), rest, {stdio: 'inherit'}).status ?? 1
+    const env = {...process.env, PATH: `${dirname(nodePath(major))}:${process.env.PATH}`}
+    process.exitCode = spawnSync(nodePath(major), rest, {stdio: 'inherit', env}).status ?? 1
   } else {
     console.error('usage: node scripts/nodes.js install | path MAJOR | run MAJOR ARGS...')
     process.exitCode = 2
