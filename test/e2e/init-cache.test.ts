@@ -171,6 +171,16 @@ for (const c of CASES) {
       expect((await c.start(aFirst)).stdout).toBe(`loaded:${a.bin}\nalive\n`)
     })
 
+    test('a cache directory that cannot be written costs speed only: every start runs mfa init and loads the integration', async () => {
+      const {bin} = install(join(home, 'usr'), '0.1.0')
+      const notADirectory = join(home, 'file')
+      writeFileSync(notADirectory, 'not a directory\n')
+      const env = envWith([join(home, 'usr', 'bin')], {XDG_CACHE_HOME: notADirectory})
+      for (let i = 0; i < 2; i++) expect(await c.start(env)).toMatchObject({stdout: `loaded:${bin}\nalive\n`, stderr: ''})
+      expect(starts()).toBe(2)
+      expect(readFileSync(notADirectory, 'utf8')).toBe('not a directory\n')
+    })
+
     test('XDG_CACHE_HOME moves the cache, for mfa and for the line alike', async () => {
       const {bin} = install(join(home, 'usr'), '0.1.0')
       const xdg = join(home, 'xdg-cache')
