@@ -16,7 +16,8 @@ while [[ -n ${__mfa_rest} ]]; do
 done
 __mfa_pkg=
 if [[ -n ${__mfa_found} && ${__mfa_found} -ef ${__mfa_real} ]]; then
-  IFS= read -r -d '' __mfa_pkg <__MFA_PACKAGE_JSON__ 2>/dev/null
+  # read stops at the end of the file, and says so by failing: not an error here (set -e).
+  IFS= read -r -d '' __mfa_pkg <__MFA_PACKAGE_JSON__ 2>/dev/null || :
 fi
 # The value of the first "version" key of package.json.
 __mfa_pkg=${__mfa_pkg#*\"version\"}

@@ -173,9 +173,12 @@ for (const c of CASES) {
 
     test('a cache directory that cannot be written costs speed only: every start runs mfa init and loads the integration', async () => {
       const {bin} = install(join(home, 'usr'), '0.1.0')
-      const notADirectory = join(home, 'file')
+      // mfa's folder is a file (tests run as root, whom no mode stops); pwsh needs the rest of the cache directory.
+      const xdg = join(home, 'xdg-cache')
+      mkdirSync(xdg)
+      const notADirectory = join(xdg, 'mfa')
       writeFileSync(notADirectory, 'not a directory\n')
-      const env = envWith([join(home, 'usr', 'bin')], {XDG_CACHE_HOME: notADirectory})
+      const env = envWith([join(home, 'usr', 'bin')], {XDG_CACHE_HOME: xdg})
       for (let i = 0; i < 2; i++) expect(await c.start(env)).toMatchObject({stdout: `loaded:${bin}\nalive\n`, stderr: ''})
       expect(starts()).toBe(2)
       expect(readFileSync(notADirectory, 'utf8')).toBe('not a directory\n')
@@ -188,6 +191,25 @@ for (const c of CASES) {
       await c.start(env)
       expect(existsSync(cacheFile(c.shell, xdg))).toBe(true)
       expect((await c.start(env)).stdout).toBe(`loaded:${bin}\nalive\n`)
+      expect(starts()).toBe(1)
+    })
+  })
+}
+
+for (const [shell, flags] of [
+  [bash, ['--noprofile', '--norc']],
+  [zsh, ['-f']],
+] as const) {
+  describeWith([shell.name], `the cached ${shell.name} integration under strict modes`, () => {
+    // Sourced by itself: in the README's line (a || list) the shell ignores -e anyway.
+    test('loads silently when sourced under -e -u -o pipefail, without starting mfa', async () => {
+      const {bin} = install(join(home, 'usr'), '0.1.0')
+      const env = {PATH: [join(home, 'usr', 'bin'), logBin, process.env.PATH].join(':'), HOME: home, LANG: 'C.UTF-8'}
+      const script = `${shell.rcLine}\necho "loaded:$__mfa_bin"`
+      await run(shell.name, [...flags, '-c', script], {env, cwd: home})
+      expect(existsSync(cacheFile(shell))).toBe(true)
+      const strict = await run(shell.name, [...flags, '-e', '-u', '-o', 'pipefail', '-c', `source '${cacheFile(shell)}'\necho "loaded:$__mfa_bin"`], {env, cwd: home})
+      expect([strict.code, strict.stdout, strict.stderr]).toEqual([0, `loaded:${bin}\n`, ''])
       expect(starts()).toBe(1)
     })
   })
