@@ -45,7 +45,9 @@ export function loadBundle<T>(file: string, produce = false): T {
   if (loaded.has(file)) return loaded.get(file) as T
   const source = readFileSync(file, 'utf8')
   const tag = fingerprint(source)
-  const cachedData = produce ? undefined : (readCache(`${file}.cache`, tag) ?? readCache(userCacheFile(file), tag))
+  // The user's first: it exists only where the build's did not fit, even when V8 refused that one
+  // for its own reasons (another V8 flag), which the tag cannot see.
+  const cachedData = produce ? undefined : (readCache(userCacheFile(file), tag) ?? readCache(`${file}.cache`, tag))
   const script = new Script(Module.wrap(source), {filename: file, cachedData})
   const mod = {exports: {}}
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file))
