@@ -5,6 +5,7 @@
 # It replaces the completer of `mfa autocomplete powershell` (the last one registered for mfa wins):
 # with the init line in your profile, the plugin's line is not needed.
 
+# A command is named keys, so read this table's names with .get_Keys(): .Keys would give its value.
 $global:__mfa_complete_commands = [ordered]@{
     'login'              = 'Make sure a profile has a valid MFA session'
     'status'             = "Show a profile's MFA session"
@@ -16,13 +17,26 @@ $global:__mfa_complete_commands = [ordered]@{
     'prompt'             = 'Print the prompt segment'
     'devices'            = 'List your MFA devices; --save one as mfa_serial'
     'doctor'             = 'Check the setup and say how to fix it'
+    'keys'               = 'Long-term keys in the OS keyring'
     'help'               = 'Display help for mfa'
     'autocomplete'       = 'Completion for bash, zsh and PowerShell'
     'use'                = 'Put a session into this shell'
     'clear'              = 'Take the session out of this shell'
 }
 
-# Each command's flags: name = 1 when it takes a value, 0 when it is a switch.
+# A topic's subcommands: `mfa keys SUB`.
+$global:__mfa_complete_subcommands = @{
+    'keys' = [ordered]@{
+        'import' = "Move a profile's long-term keys from ~/.aws/credentials into the OS keyring"
+        'add'    = 'Store new long-term keys for a profile in the OS keyring, typed on the terminal'
+        'list'   = 'List the profiles with long-term keys and where they are'
+        'remove' = "Delete a profile's long-term keys from the OS keyring"
+        'export' = "Move a profile's keys from the OS keyring back into ~/.aws/credentials"
+        'rotate' = "Replace a profile's access key with a new one"
+    }
+}
+
+# Each command's flags (a topic's subcommand as TOPIC:SUB): name = 1 when it takes a value, 0 when it is a switch.
 $global:__mfa_complete_flags = & {
     $session = [ordered]@{ '--profile' = 1; '-p' = 1; '--token-code' = 1; '-t' = 1; '--duration' = 1; '-d' = 1; '--force' = 0; '-f' = 0; '--serial-number' = 1; '--help' = 0 }
     $with = {
@@ -45,6 +59,12 @@ $global:__mfa_complete_flags = & {
         'devices'            = [ordered]@{ '--profile' = 1; '-p' = 1; '--save' = 0; '--json' = 0; '--help' = 0 }
         'doctor'             = [ordered]@{ '--profile' = 1; '-p' = 1; '--json' = 0; '--help' = 0 }
         'init'               = [ordered]@{ '--help' = 0 }
+        'keys:import'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
+        'keys:add'           = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
+        'keys:remove'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
+        'keys:export'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
+        'keys:rotate'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--token-code' = 1; '-t' = 1; '--help' = 0 }
+        'keys:list'          = [ordered]@{ '--json' = 0; '--help' = 0 }
         'autocomplete'       = [ordered]@{ '--refresh-cache' = 0; '-r' = 0; '--help' = 0 }
         'help'               = [ordered]@{}
     }
@@ -115,6 +135,11 @@ Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock {
             if (-not $w.StartsWith('-')) { $command = $w; $flags = $global:__mfa_complete_flags[$w] }
             continue
         }
+        # A topic's first word is its subcommand: `keys rotate` has the flags of keys:rotate.
+        if ($global:__mfa_complete_subcommands.Contains($command) -and -not $w.StartsWith('-')) {
+            $command = "${command}:$w"; $flags = $global:__mfa_complete_flags[$command]
+            continue
+        }
         if ($w.StartsWith('-')) {
             if ($null -ne $flags -and -not $w.Contains('=') -and $flags.Contains($w) -and $flags[$w] -eq 1) { $i++ }
             continue
@@ -127,7 +152,7 @@ Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock {
         if ($word.StartsWith('-')) {
             foreach ($flag in '--help', '--version', '-h', '-v') { if ($flag.StartsWith($word)) { & $add $flag 'ParameterName' } }
         } else {
-            foreach ($name in $global:__mfa_complete_commands.Keys) {
+            foreach ($name in $global:__mfa_complete_commands.get_Keys()) {
                 if ($name.StartsWith($word)) { & $add $name 'ParameterValue' $global:__mfa_complete_commands[$name] }
             }
         }
@@ -153,9 +178,14 @@ Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock {
         return $results
     }
     # The command's own arguments.
+    if ($global:__mfa_complete_subcommands.Contains($command)) {
+        $subcommands = $global:__mfa_complete_subcommands[$command]
+        foreach ($name in $subcommands.Keys) { if ($name.StartsWith($word)) { & $add $name 'ParameterValue' $subcommands[$name] } }
+        return $results
+    }
     if ($command -eq 'use' -and $positional -eq 0) { & $profiles '' $word; return $results }
     if ($command -eq 'help' -and $positional -eq 0) {
-        foreach ($name in $global:__mfa_complete_commands.Keys) { if ($name -ne 'use' -and $name -ne 'clear' -and $name.StartsWith($word)) { & $add $name 'ParameterValue' } }
+        foreach ($name in $global:__mfa_complete_commands.get_Keys()) { if ($name -ne 'use' -and $name -ne 'clear' -and $name.StartsWith($word)) { & $add $name 'ParameterValue' } }
         return $results
     }
     if ($global:__mfa_complete_values.Contains($command) -and $positional -eq 0) {

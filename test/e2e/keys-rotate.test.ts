@@ -7,6 +7,10 @@ import {describeWith} from '../helpers/tools.js'
 import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
 import {DEMO, DEMO_CONFIG, makeWorld, type World} from '../helpers/world.js'
 
+// Each test starts its own D-Bus and keyring daemon and runs mfa several times: on a loaded
+// machine that takes longer than jest's default minute.
+jest.setTimeout(180_000)
+
 describeWith(KEYRING_TOOLS, 'rotation that fails half-way; roles on keys in the keyring', () => {
   let world: World
   let keyring: Keyring

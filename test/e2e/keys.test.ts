@@ -12,6 +12,10 @@ import {terminal} from '../helpers/tmux.js'
 import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
 
+// Each test starts its own D-Bus and keyring daemon and runs mfa several times: on a loaded
+// machine that takes longer than jest's default minute.
+jest.setTimeout(180_000)
+
 const PLAIN = `# long-term keys of the demo user\n[default]\n`
 const OTHER_ID = 'AKIAOTHER00000000000'
 const OTHER_SECRET = 'otherSecret/0000000000000000000000000000'

@@ -704,8 +704,24 @@ describeWith([PWSH], 'PowerShell: completion (TabExpansion2)', () => {
   test('every command and every flag of the manifest, and the values of --shell and init', async () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as Manifest
     const visible = Object.entries(manifest.commands).filter(([, c]) => !c.hidden)
-    const [commands, lo, ...rest] = await complete(['mfa ', 'mfa lo', ...visible.map(([id]) => `mfa ${id} -`), 'mfa env --shell ', 'mfa init ', 'mfa exec -- printf', 'mfa -'])
-    for (const [id] of visible) expect(commands).toContain(id)
+    // A topic's command (keys:add) is typed as `mfa keys add`: the topic comes first, then its subcommands.
+    const typed = (id: string) => id.replace(/:/g, ' ')
+    const topics = [...new Set(visible.map(([id]) => id).filter(id => id.includes(':')).map(id => id.split(':')[0]))]
+    const [commands, lo, ...rest] = await complete([
+      'mfa ',
+      'mfa lo',
+      ...visible.map(([id]) => `mfa ${typed(id)} -`),
+      'mfa env --shell ',
+      'mfa init ',
+      'mfa exec -- printf',
+      'mfa -',
+      ...topics.map(t => `mfa ${t} `),
+    ])
+    for (const [id] of visible) expect(commands).toContain(id.split(':')[0])
+    topics.forEach((t, i) => {
+      const expected = visible.map(([id]) => id).filter(id => id.startsWith(`${t}:`)).map(id => id.slice(t.length + 1))
+      expect([t, [...rest[visible.length + 4 + i]].sort()]).toEqual([t, expected.sort()])
+    })
     expect(commands).toEqual(expect.arrayContaining(['use', 'clear']))
     expect(lo).toEqual(['login', 'logout'])
     visible.forEach(([id, c], i) => {
