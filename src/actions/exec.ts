@@ -59,7 +59,7 @@ export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
  * 127 not found, 126 not executable).
  */
 export async function execAction(flags: SessionFlagValues, command: readonly string[]): Promise<number> {
-  const options = ensureOptions(flags)
+  const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
   const result = await ensureSession(options)
   const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region))
 

@@ -2,27 +2,37 @@
  * Where the AWS files are and what they say about a profile. Paths honour AWS_CONFIG_FILE and
  * AWS_SHARED_CREDENTIALS_FILE as the SDKs and the AWS CLI do.
  */
-import {readFileSync} from 'node:fs'
+import {readFileSync, statSync, unlinkSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join, sep} from 'node:path'
 import {MfaError} from '../cli/errors.js'
+import {decodeBytes, type TextEncoding} from './bytes.js'
 import {type IniDocument, type IniSection, parseIni, readSections} from './ini.js'
 
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.HOME || env.USERPROFILE || homedir()
 }
 
-function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+/**
+ * A path from AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE, expanded as botocore does
+ * (os.path.expandvars(os.path.expanduser(path))): a leading ~, then $NAME and ${NAME} of variables
+ * that are set; others stay as written.
+ */
+export function expandPath(path: string, env: NodeJS.ProcessEnv): string {
   // ~\ too where \ is the separator (Windows), as the AWS CLI expands it there.
-  return path === '~' || path.startsWith('~/') || path.startsWith(`~${sep}`) ? join(homeDir(env), path.slice(1)) : path
+  const home = path === '~' || path.startsWith('~/') || path.startsWith(`~${sep}`) ? join(homeDir(env), path.slice(1)) : path
+  return home.replace(/\$(\w+|\{[^}]*\})/g, (whole, name: string) => {
+    const value = env[name.startsWith('{') ? name.slice(1, -1) : name]
+    return value === undefined ? whole : value
+  })
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  return expandHome(env.AWS_CONFIG_FILE || join(homeDir(env), '.aws', 'config'), env)
+  return expandPath(env.AWS_CONFIG_FILE || join(homeDir(env), '.aws', 'config'), env)
 }
 
 export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
-  return expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir(env), '.aws', 'credentials'), env)
+  return expandPath(env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir(env), '.aws', 'credentials'), env)
 }
 
 /** A path as users know it: ~ for the home directory. */
@@ -33,8 +43,9 @@ export function displayPath(path: string, env: NodeJS.ProcessEnv = process.env):
 
 export interface LoadedFile {
   path: string
-  /** The raw text, '' when the file does not exist. */
+  /** The text, '' when the file does not exist; bytes that are not UTF-8 as lone surrogates (see bytes.ts). */
   content: string
+  encoding: TextEncoding
   exists: boolean
   doc: IniDocument
   sections: Map<string, IniSection>
@@ -42,11 +53,14 @@ export interface LoadedFile {
 
 export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedFile {
   let content = ''
+  let encoding: TextEncoding = 'utf8'
   let exists = true
   try {
-    content = readFileSync(path, 'utf8')
+    assertRegular(path, env)
+    ;({text: content, encoding} = decodeBytes(readFileSync(path)))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
+    if (error instanceof MfaError) throw error
     if (code === 'ENOENT') exists = false
     else if (code === 'EISDIR') throw new MfaError(`${displayPath(path, env)} is a directory, not a file`)
     else if (code === 'EACCES') {
@@ -56,7 +70,36 @@ export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env):
     } else throw error
   }
   const doc = parseIni(content, displayPath(path, env))
-  return {path, content, exists, doc, sections: readSections(doc)}
+  return {path, content, encoding, exists, doc, sections: readSections(doc)}
+}
+
+/**
+ * The AWS files are regular files or links to one (a dangling link counts as a file to come: a
+ * dotfile manager's link is written through). A device, FIFO or socket is refused: reading one may
+ * block, and replacing one with a file would break the system.
+ */
+function assertRegular(path: string, env: NodeJS.ProcessEnv): void {
+  let stat
+  try {
+    stat = statSync(path)
+  } catch {
+    return
+  }
+  if (stat.isDirectory()) throw new MfaError(`${displayPath(path, env)} is a directory, not a file`)
+  if (!stat.isFile()) {
+    throw new MfaError(`${displayPath(path, env)} is not a regular file (a device, FIFO or socket); mfa reads and writes the AWS files only as files`, {
+      hint: 'Point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file.',
+    })
+  }
+}
+
+/** Removes a file that an edit left empty (the inverse of creating it). */
+export function removeIniFile(path: string, env: NodeJS.ProcessEnv = process.env): void {
+  try {
+    unlinkSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new MfaError(`could not remove the empty file ${displayPath(path, env)}: ${(error as Error).message}`)
+  }
 }
 
 export interface AwsFiles {

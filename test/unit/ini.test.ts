@@ -1,4 +1,5 @@
-import {parseIni, readSections, removeSection, setSection} from '../../src/aws/ini.js'
+import {parseIni, readSections, removeKeys, removeSection, setSection} from '../../src/aws/ini.js'
+import {decodeBytes, encodeText} from '../../src/aws/bytes.js'
 import {MfaError} from '../../src/cli/errors.js'
 
 const doc = (text: string) => parseIni(text, 'credentials')
@@ -33,6 +34,37 @@ describe('parseIni / readSections', () => {
   })
 })
 
+describe('the dialect botocore reads', () => {
+  test('key: value, upper-case names, continuation lines, CR-only line endings', () => {
+    const text = '[default]\routput: json\rREGION = eu-west-1\rdescription = one\r  two\r# c\r    three\r[b]\rk=v'
+    const sections = readSections(doc(text))
+    expect(sections.get('default')).toEqual({output: 'json', region: 'eu-west-1', description: 'one\ntwo\nthree'})
+    expect(sections.get('b')).toEqual({k: 'v'})
+    expect(doc(text).eol).toBe('\r')
+  })
+
+  test('a header is read up to its last bracket; what follows it is ignored, as configparser does', () => {
+    expect([...readSections(doc('[a] ; note\nk = v\n[x[y]\nk = w\n')).keys()]).toEqual(['a', 'x[y'])
+  })
+
+  test('what botocore refuses is refused, with the line number', () => {
+    expect(() => doc('[a]\nk = v\nno delimiter here\n')).toThrow(/line 3/)
+    expect(() => doc('# top\nk = v\n')).toThrow(/line 2: a setting outside/)
+    expect(() => doc('[a]\n= v\n')).toThrow(/line 2/)
+  })
+})
+
+describe('bytes that are not UTF-8', () => {
+  test('decode and encode give back every byte', () => {
+    const bytes = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9, 0x20, 0xff, 0xc3]), Buffer.from(' é ok\n[a]\nk = v\n')])
+    const {text, encoding} = decodeBytes(bytes)
+    expect(encoding).toBe('surrogateescape')
+    expect(readSections(doc(text)).get('a')).toEqual({k: 'v'})
+    expect(encodeText(setSection(doc(text), 'mfa', {x: '1'}), encoding).subarray(0, bytes.length).equals(bytes)).toBe(true)
+    expect(encodeText(removeSection(doc(setSection(doc(text), 'mfa', {x: '1'})), 'mfa'), encoding).equals(bytes)).toBe(true)
+  })
+})
+
 describe('setSection keeps every other byte', () => {
   const original = '# my keys\n[default]\naws_access_key_id = AKIA1\naws_secret_access_key = s1 \n\n; work account\n[work]\naws_access_key_id=AKIA2\n'
 
@@ -62,8 +94,20 @@ describe('setSection keeps every other byte', () => {
     expect(out).toBe('[mfa]\naws_access_key_id = NEW\naws_session_token = t')
   })
 
-  test('no trailing newline: a new section starts on a line of its own', () => {
-    expect(setSection(doc('[a]\nk = v'), 'mfa', {x: '1'})).toBe('[a]\nk = v\n\n[mfa]\nx = 1\n')
+  test('no trailing newline: a new section starts on a line of its own and ends bare, so removing it gives the bytes back', () => {
+    const out = setSection(doc('[a]\nk = v'), 'mfa', {x: '1'})
+    expect(out).toBe('[a]\nk = v\n\n[mfa]\nx = 1')
+    expect(removeSection(doc(out), 'mfa')).toBe('[a]\nk = v')
+  })
+
+  test('a last blank line survives adding and removing a section', () => {
+    const text = '[a]\nk = v\n\n'
+    expect(removeSection(doc(setSection(doc(text), 'mfa', {x: '1'})), 'mfa')).toBe(text)
+  })
+
+  test('removeKeys keeps the keys the user added, and the header with them', () => {
+    const text = '[a]\nk = v\n\n[profile mfa]\nregion = eu-west-1\noutput = json\nmfa_source_profile = default\n'
+    expect(removeKeys(doc(text), 'profile mfa', new Set(['region', 'mfa_source_profile']))).toBe('[a]\nk = v\n\n[profile mfa]\noutput = json\n')
   })
 
   test('CRLF files get CRLF lines', () => {
@@ -89,8 +133,14 @@ describe('setSection keeps every other byte', () => {
   })
 
   test('refuses names and values that would not read back the same', () => {
-    expect(() => setSection(doc(''), 'a]b', {x: '1'})).toThrow(MfaError)
+    expect(() => setSection(doc(''), ' a', {x: '1'})).toThrow(MfaError)
+    expect(() => setSection(doc(''), 'a\nb', {x: '1'})).toThrow(MfaError)
     expect(() => setSection(doc(''), 'ok', {x: 'line\nbreak'})).toThrow(MfaError)
+  })
+
+  test('brackets in a name are read back as botocore reads them', () => {
+    const out = setSection(doc(''), 'x[y]z-mfa', {x: '1'})
+    expect(readSections(doc(out)).get('x[y]z-mfa')).toEqual({x: '1'})
   })
 
   test('profile names with spaces round-trip', () => {
