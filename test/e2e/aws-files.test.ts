@@ -118,6 +118,40 @@ describe('checked before a code is spent', () => {
   })
 })
 
+describe('a read-only ~/.aws: env and exec need only the cache', () => {
+  test('they warn once per new session and go on', async () => {
+    const mfaCmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}`
+    const script = `set -e
+      mount --bind "$HOME/.aws" "$HOME/.aws" && mount -o remount,bind,ro "$HOME/.aws"
+      set +e
+      ${mfaCmd} env --shell bash -t "$CODE" >/tmp/ro-out 2>/tmp/ro-err1; echo "env=$?"
+      ${mfaCmd} exec -- sh -c 'test -n "$AWS_SESSION_TOKEN"' 2>/tmp/ro-err2; echo "exec=$?"
+      grep -c AWS_SESSION_TOKEN /tmp/ro-out; cat /tmp/ro-err1 /tmp/ro-err2`
+    const env = world.env({CODE: await world.freshCode(), MFA_CACHE_DIR: join(world.home, 'cache')})
+    const r = await world.run('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script], {env})
+    const [envCode, execCode, exported, ...stderr] = r.stdout.trimEnd().split('\n')
+    expect([envCode, execCode, exported]).toEqual(['env=0', 'exec=0', '1'])
+    const warnings = stderr.filter(l => /not kept in profile "mfa"/.test(l))
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatch(/^mfa: the session is cached, but not kept in profile "mfa": could not write ~\/\.aws\/(credentials|config): the file system is read-only/)
+    expect(gst()).toBe(1)
+  })
+})
+
+describe('mfa exec and bytes that are not UTF-8', () => {
+  test('an argument or a variable that Node cannot pass on unchanged is refused before the code', async () => {
+    const script = (prefix: string, arg: string) => `${prefix} ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} exec -t "$CODE" -- printf %s ${arg}`
+    const arg = await world.run('sh', ['-c', script('', '"$(printf "caf\\351")"')], {env: world.env({CODE: await world.freshCode()})})
+    expect(arg.stderr).toMatch(/^mfa: an argument holds bytes that are not UTF-8; mfa exec cannot pass them on unchanged and will not run a different command\nhint: /)
+    expect(arg.code).toBe(1)
+    expect(arg.stdout).toBe('')
+    const variable = await world.run('sh', ['-c', script('LATIN="$(printf "caf\\351")"', 'ok')], {env: world.env({CODE: await world.freshCode()})})
+    expect(variable.stderr).toMatch(/^mfa: the environment variable LATIN holds bytes that are not UTF-8/)
+    expect(variable.stdout).toBe('')
+    expect(gst()).toBe(0)
+  })
+})
+
 describe('the dialect botocore reads', () => {
   test('key: value, continuation lines, CR-only line endings and upper-case names anywhere do not stop mfa', async () => {
     const other = '[profile other]\routput: json\rdescription = first\r  second\rREGION = us-east-1\r'
@@ -198,19 +232,19 @@ describeWith([AWS_CLI], "the README's credential_process recipe, read by the AWS
       writeFileSync(codeFile, world.sts.code(DEMO.mfaSerial) + '\n')
       return aws(['--profile', 'admin-mfa', 'sts', 'get-caller-identity'])
     }
-    // The server's sessions end 11 minutes from now (more than the AWS CLI's 10-minute margin).
-    world.sts.setExpiry({at: world.sts.now() + 11 * 60_000})
     const first = await identity()
     expect(first.stderr).toBe('')
     expect(JSON.parse(first.stdout).Arn).toBe(DEMO.userArn)
     expect(world.read(world.credentialsPath)).toBe(`[admin]\n${KEYS}`)
-    // 12 minutes later, for the server and for mfa's cache: the first session has expired.
-    world.sts.setExpiry(undefined)
-    world.sts.setClockOffset(12 * 60_000)
+    // Its time comes, for the server and for mfa's cache (no waiting: the server ends it, and the
+    // cache entry says what the clock would).
+    world.sts.expireIssued()
     const cached = join(world.cacheDir, readdirSync(world.cacheDir).find(n => n.startsWith('session-'))!)
     const entry = JSON.parse(readFileSync(cached, 'utf8'))
     entry.Credentials.Expiration = new Date(Date.now() - 60_000).toISOString()
     writeFileSync(cached, JSON.stringify(entry))
+    // The code file gets the next window's code: the first one is spent.
+    world.sts.setClockOffset(30_000)
     const later = await identity()
     expect(later.stderr).toBe('')
     expect(JSON.parse(later.stdout).Arn).toBe(DEMO.userArn)
