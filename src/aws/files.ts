@@ -7,7 +7,7 @@ import {homedir} from 'node:os'
 import {join, sep} from 'node:path'
 import {MfaError} from '../cli/errors.js'
 import {decodeBytes, type TextEncoding} from './bytes.js'
-import {type IniDocument, type IniSection, parseIni, readSections} from './ini.js'
+import {type IniDocument, type IniSection, firstHeader, lineNumberAt, parseIni, readSections, sectionSpans} from './ini.js'
 
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.HOME || env.USERPROFILE || homedir()
@@ -47,8 +47,13 @@ export interface LoadedFile {
   content: string
   encoding: TextEncoding
   exists: boolean
-  doc: IniDocument
-  sections: Map<string, IniSection>
+  /** Every line, parsed on first use. */
+  readonly doc: IniDocument
+  /**
+   * Sections by name, as the SDKs see them. get() and has() parse only the lines of that section
+   * when the file allows it (see indexSections); iterating parses the whole file, once.
+   */
+  readonly sections: ReadonlyMap<string, IniSection>
 }
 
 export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedFile {
@@ -69,8 +74,66 @@ export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env):
       })
     } else throw error
   }
-  const doc = parseIni(content, displayPath(path, env))
-  return {path, content, encoding, exists, doc, sections: readSections(doc)}
+  return lazyFile({path, content, encoding, exists}, displayPath(path, env))
+}
+
+/**
+ * A file whose lines are parsed only as far as a command needs them: a command that reads three
+ * sections of a file with 100,000 profiles parses those, and the lines before the first header.
+ * Every part is parsed at most once.
+ */
+function lazyFile(base: Omit<LoadedFile, 'doc' | 'sections'>, label: string): LoadedFile {
+  const {content} = base
+  let doc: IniDocument | undefined
+  let all: Map<string, IniSection> | undefined
+  let preambleChecked = false
+  const one = new Map<string, IniSection | undefined>()
+  const parse = () => (doc ??= parseIni(content, label))
+  const full = () => (all ??= readSections(parse()))
+  const part = (from: number, to: number): IniDocument => {
+    const text = content.slice(from, to)
+    try {
+      return parseIni(text, label)
+    } catch {
+      return parseIni(text, label, lineNumberAt(content, from))
+    }
+  }
+  const section = (name: string): IniSection | undefined => {
+    if (all) return all.get(name)
+    if (one.has(name)) return one.get(name)
+    const spans = sectionSpans(content, name)
+    if (!spans) return full().get(name)
+    // What precedes the first header is checked as the whole file would be: a setting there is refused.
+    if (!preambleChecked) parseIni(content.slice(0, firstHeader(content)), label)
+    preambleChecked = true
+    let merged: IniSection | undefined
+    for (const [from, to] of spans) {
+      const lines = part(from, to).lines
+      if (lines.filter(l => l.kind === 'section').length > 1) return full().get(name)
+      merged = Object.assign(merged ?? {}, readSections({lines, eol: '\n'}).get(name))
+    }
+    one.set(name, merged)
+    return merged
+  }
+  const sections: ReadonlyMap<string, IniSection> = {
+    get: section,
+    has: name => section(name) !== undefined,
+    get size() {
+      return full().size
+    },
+    keys: () => full().keys(),
+    values: () => full().values(),
+    entries: () => full().entries(),
+    forEach: (fn, self) => full().forEach(fn, self),
+    [Symbol.iterator]: () => full()[Symbol.iterator](),
+  }
+  return {
+    ...base,
+    get doc() {
+      return parse()
+    },
+    sections,
+  }
 }
 
 /**

@@ -42,14 +42,14 @@ const LINE = /([^\r\n]*)(\r\n|\r|\n|$)/y
  * comments, and \n, \r\n or \r line endings. One linear pass. What botocore refuses (a setting
  * outside of a section, a line that is neither) fails with the file's name and the line number.
  */
-export function parseIni(content: string, fileLabel: string): IniDocument {
+export function parseIni(content: string, fileLabel: string, firstLine = 1): IniDocument {
   const lines: IniLine[] = []
   const ends = {'\r\n': 0, '\n': 0, '\r': 0} as Record<string, number>
   let inSection = false
   // The indent of the setting that continuation lines would continue; -1 when there is none.
   let keyIndent = -1
   LINE.lastIndex = 0
-  for (let number = 1; LINE.lastIndex < content.length; number++) {
+  for (let number = firstLine; LINE.lastIndex < content.length; number++) {
     const m = LINE.exec(content)!
     const [, text, eol] = m
     if (eol) ends[eol]++
@@ -114,6 +114,50 @@ export function readSections(doc: IniDocument): Map<string, IniSection> {
     }
   }
   return out
+}
+
+/**
+ * [start, end) of every occurrence of a section, found by searching for its header instead of
+ * parsing every line: a command that needs three sections of a file with 100,000 profiles parses
+ * only those. A span runs from its header to the next line that starts with `[`. undefined when
+ * that is not plain enough to be sure (an indented header, which may continue a value; a `[` line
+ * that is not plainly a header, which may be a setting named `[x`): then the caller parses the
+ * whole file. The caller also gives up when a span turns out to hold another (indented) header.
+ */
+export function sectionSpans(content: string, name: string): Array<[number, number]> | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  // As configparser reads a header: from `[` to the line's last `]`, trimmed; anything else after it.
+  const line = `([^\\S\\r\\n]*)(\\[[^\\S\\r\\n]*${esc}[^\\S\\r\\n]*\\][^\\]\\r\\n]*)(?=[\\r\\n]|$)`
+  const header = new RegExp(`[\\r\\n]${line}`, 'g')
+  const next = /[\r\n]\[/g
+  const rest = /[^\r\n]*/y
+  const spans: Array<[number, number]> = []
+  let m = new RegExp(`^${line}`).exec(content) ?? header.exec(content)
+  for (; m; m = header.exec(content)) {
+    if (m[1] !== '') return undefined
+    const start = m.index + m[0].length - m[2].length
+    next.lastIndex = start + m[2].length
+    const after = next.exec(content)
+    if (after) {
+      rest.lastIndex = after.index + 1
+      if (!SECTION.exec(rest.exec(content)![0].trim())?.[1].trim()) return undefined
+    }
+    spans.push([start, after ? after.index + 1 : content.length])
+    header.lastIndex = start + m[2].length
+  }
+  return spans
+}
+
+/** Where the first header starts (the end of what precedes every section). */
+export function firstHeader(content: string): number {
+  if (content.startsWith('[')) return 0
+  const m = /[\r\n]\[/.exec(content)
+  return m ? m.index + 1 : content.length
+}
+
+/** The 1-based line number of an offset: only for an error's message. */
+export function lineNumberAt(content: string, offset: number): number {
+  return (content.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0) + 1
 }
 
 /** The name of a key as written in the file, before botocore lower-cases it. */

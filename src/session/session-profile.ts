@@ -117,6 +117,9 @@ function notWritable(path: string, env: NodeJS.ProcessEnv, code?: string): MfaEr
  * be written.
  */
 export function checkSessionProfile(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): void {
+  // Every line of both files, as the edits after the code will read them: a line botocore refuses is found now.
+  void files.config.doc
+  void files.credentials.doc
   assertSectionName(name)
   assertOurs(files, name, env)
   assertWritable(files.credentials.path, env)

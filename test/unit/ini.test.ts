@@ -1,5 +1,9 @@
 import {parseIni, readSections, removeKeys, removeSection, setSection} from '../../src/aws/ini.js'
 import {decodeBytes, encodeText} from '../../src/aws/bytes.js'
+import {loadIniFile} from '../../src/aws/files.js'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {MfaError} from '../../src/cli/errors.js'
 
 const doc = (text: string) => parseIni(text, 'credentials')
@@ -146,5 +150,37 @@ describe('setSection keeps every other byte', () => {
   test('profile names with spaces round-trip', () => {
     const out = setSection(doc(''), 'my profile-mfa', {x: '1'})
     expect(readSections(doc(out)).get('my profile-mfa')).toEqual({x: '1'})
+  })
+})
+
+describe('a section read alone is the section read with the whole file', () => {
+  const texts = [
+    '# top\n[default]\nregion = a\n\n[profile x]\nk: v\n  more\n[default]\nregion = b\nREGION2 = c\n[x]y]\nk = 1\n[ spaced ] # note\nk = 2\n',
+    '[a]\r\nk = v\r\n  [b]\r\n[b]\r\nk = w',
+    '[a]\rk = v\r[b]\rk = w\r',
+    '[a]\nk = v\n[broken\n',
+    '[a]\nk = v\n[]\n',
+    '[a.b]\nk = v\n[a*b]\nk = w\n',
+    '[a]\nk = v\n[b]\n  [a]\nx = 1\n',
+    '[b]\nk =\n  [a]\n[a]\ny = 2\n',
+    '  [a]\nk = v\n',
+  ]
+  test.each(texts.map((t, i) => [i, t]))('text %i', (_i, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-ini-'))
+    const path = join(dir, 'f')
+    writeFileSync(path, text)
+    let whole: Map<string, Record<string, string>> | Error
+    try {
+      whole = readSections(doc(text))
+    } catch (error) {
+      whole = error as Error
+    }
+    // A bad line is found when a section that is read runs into it (the rest of the file is not read).
+    for (const name of whole instanceof Error ? ['a'] : [...whole.keys(), 'missing', 'a']) {
+      const alone = () => loadIniFile(path, {HOME: dir}).sections.get(name)
+      if (whole instanceof Error) expect(alone).toThrow(whole.message.replace(/^credentials /, ''))
+      else expect(alone()).toEqual(whole.get(name))
+    }
+    rmSync(dir, {recursive: true})
   })
 })
