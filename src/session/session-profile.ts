@@ -8,7 +8,7 @@
  * byte stays as it was.
  */
 import {dirname, join} from 'node:path'
-import {accessSync, constants, realpathSync} from 'node:fs'
+import {accessSync, constants, realpathSync, statSync} from 'node:fs'
 import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, type LoadedFile, loadIniFile, removeIniFile} from '../aws/files.js'
 import {profileOfSessionProfile} from '../aws/profile.js'
 import {cacheDir, hashKey, type StsCredentials} from './cache.js'
@@ -86,7 +86,12 @@ function assertOurs(files: {config: LoadedFile; credentials: LoadedFile}, name: 
   if (who.config === 'user') throw takenError(files.config, configSectionName(name), name, env)
 }
 
-/** A file mfa is about to change can be: checked before a one-time code is spent on a session it could not keep. */
+/**
+ * A file mfa is about to change can be: checked before a one-time code is spent on a session it
+ * could not keep. mfa replaces the file by a rename, so what counts is its directory; a file of mode
+ * 0400 is fine. The file itself counts when it is on a read-only mount, or has hard links (then it
+ * is written in place).
+ */
 function assertWritable(path: string, env: NodeJS.ProcessEnv): void {
   let target = path
   try {
@@ -94,7 +99,7 @@ function assertWritable(path: string, env: NodeJS.ProcessEnv): void {
     accessSync(target, constants.W_OK)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'ENOENT') throw notWritable(path, env, code)
+    if (code === 'EROFS' || (code === 'EACCES' && statSync(target).nlink > 1)) throw notWritable(path, env, code)
   }
   try {
     accessSync(dirname(target), constants.W_OK)
