@@ -237,6 +237,10 @@ try {
   }
   const memory = which('python3') ? {node_kb: await rss([node, '-e', '0']), env_kb: await rss([node, bin, 'env', '--shell', 'bash'])} : {skipped: 'python3 not installed'}
 
+  // 4. The AWS files at scale (bench/scale.js).
+  const {scale} = await import('./scale.js')
+  const files = await scale({node, bin, sts, baseEnv: env})
+
   // The budget, from the Performance issue: on every Node measured, each against its own node -e 0.
   const ms = name => startup[name]?.median_ms
   const ratio = (n, name) => ms(`${n.label}: ${name}`) && ms(`${n.label}: ${name}`) / ms(`${n.label}: node -e 0`)
@@ -297,10 +301,12 @@ try {
     )
   }
   console.log(`\nPeak RSS: node -e 0 ${memory.node_kb ?? '-'} kB, mfa env ${memory.env_kb ?? '-'} kB${memory.env_kb ? ` (${fmt(memory.env_kb / memory.node_kb, 2)}×)` : ''}`)
+  console.log('\nAWS files with many profiles (each file)')
+  for (const f of Object.values(files)) console.log(`  ${String(f.profiles).padStart(7)} profiles (${(f.credentials_bytes / 1e6).toFixed(1)} MB): env ${fmt(f.env_median_ms)} ms, login ${fmt(f.login_ms)} ms`)
   console.log('\nBudget')
   for (const c of checks) console.log(`  ${c.ok === null ? '-' : c.ok ? '✓' : '✗'} ${c.name.padEnd(44)} ${fmt(c.value, 3)}`)
 
-  const record = {date: new Date().toISOString(), node: process.version, nodes: nodes.map(n => n.version), load: {before: loadBefore, after: loadAfter}, runs: RUNS, rounds: ROUNDS, startup, concurrent, segment, memory, checks}
+  const record = {date: new Date().toISOString(), node: process.version, nodes: nodes.map(n => n.version), load: {before: loadBefore, after: loadAfter}, runs: RUNS, rounds: ROUNDS, startup, concurrent, segment, memory, files, checks}
   mkdirSync(join(root, 'bench', 'results'), {recursive: true})
   writeFileSync(previousFile, JSON.stringify(record, null, 2) + '\n')
   writeFileSync(join(root, 'bench', 'results', `${record.date.slice(0, 10)}.json`), JSON.stringify(record, null, 2) + '\n')

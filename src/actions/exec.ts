@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer'
 import {readFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import {ensureOptions, type SessionFlagValues} from './session-options.js'
@@ -10,6 +11,40 @@ import {loadExeca} from '../startup/execa.js'
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const
 /** Signals a terminal sends to its whole foreground process group, the command included. */
 const FROM_TERMINAL = new Set<string>(['SIGINT', 'SIGQUIT', 'SIGWINCH'])
+
+/**
+ * Node decodes argv and the environment as UTF-8 and hands a child only UTF-8, so a byte that is
+ * not UTF-8 (a Latin-1 file name) would reach the command as U+FFFD: a different command. Linux
+ * keeps the raw bytes in /proc/self/cmdline and /proc/self/environ; when one is not UTF-8, mfa
+ * refuses before it asks for a code, rather than run something else. Elsewhere there is no way to
+ * tell, and the bytes are passed as Node decoded them.
+ */
+function assertBytesPassOn(): void {
+  const raw = (file: string): Buffer[] => {
+    try {
+      const bytes = readFileSync(file)
+      const out: Buffer[] = []
+      for (let at = 0; at < bytes.length; ) {
+        const end = bytes.indexOf(0, at)
+        out.push(bytes.subarray(at, end < 0 ? bytes.length : end))
+        at = end < 0 ? bytes.length : end + 1
+      }
+      return out
+    } catch {
+      return []
+    }
+  }
+  const hint = 'Node can pass only UTF-8 to a command. Run it in a shell with the session instead: eval "$(mfa env)"; CMD ...'
+  if (raw('/proc/self/cmdline').some(arg => !isUtf8(arg))) {
+    throw new MfaError('an argument holds bytes that are not UTF-8; mfa exec cannot pass them on unchanged and will not run a different command', {hint})
+  }
+  for (const entry of raw('/proc/self/environ')) {
+    if (isUtf8(entry)) continue
+    const name = entry.subarray(0, Math.max(entry.indexOf(0x3d), 0))
+    const shown = isUtf8(name) && /^\w+$/.test(name.toString()) ? name.toString() : 'with a name that is not UTF-8'
+    throw new MfaError(`the environment variable ${shown} holds bytes that are not UTF-8; mfa exec cannot pass it on unchanged and will not run the command with a different value`, {hint: `Unset or re-encode it for mfa exec, or: ${hint.slice(hint.indexOf('Run'))}`})
+  }
+}
 
 /** Fields of /proc/PID/stat after the command name: [2] is the process group, [5] the terminal's foreground group. */
 function statFields(pid: number | 'self'): string[] | undefined {
@@ -59,7 +94,8 @@ export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
  * 127 not found, 126 not executable).
  */
 export async function execAction(flags: SessionFlagValues, command: readonly string[]): Promise<number> {
-  const options = ensureOptions(flags)
+  assertBytesPassOn()
+  const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
   const result = await ensureSession(options)
   const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region))
 

@@ -2,27 +2,37 @@
  * Where the AWS files are and what they say about a profile. Paths honour AWS_CONFIG_FILE and
  * AWS_SHARED_CREDENTIALS_FILE as the SDKs and the AWS CLI do.
  */
-import {readFileSync} from 'node:fs'
+import {readFileSync, statSync, unlinkSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join, sep} from 'node:path'
 import {MfaError} from '../cli/errors.js'
-import {type IniDocument, type IniSection, parseIni, readSections} from './ini.js'
+import {decodeBytes, type TextEncoding} from './bytes.js'
+import {type IniDocument, type IniSection, firstHeader, lineNumberAt, parseIni, readSections, sectionSpans} from './ini.js'
 
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.HOME || env.USERPROFILE || homedir()
 }
 
-function expandHome(path: string, env: NodeJS.ProcessEnv): string {
+/**
+ * A path from AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE, expanded as botocore does
+ * (os.path.expandvars(os.path.expanduser(path))): a leading ~, then $NAME and ${NAME} of variables
+ * that are set; others stay as written.
+ */
+export function expandPath(path: string, env: NodeJS.ProcessEnv): string {
   // ~\ too where \ is the separator (Windows), as the AWS CLI expands it there.
-  return path === '~' || path.startsWith('~/') || path.startsWith(`~${sep}`) ? join(homeDir(env), path.slice(1)) : path
+  const home = path === '~' || path.startsWith('~/') || path.startsWith(`~${sep}`) ? join(homeDir(env), path.slice(1)) : path
+  return home.replace(/\$(\w+|\{[^}]*\})/g, (whole, name: string) => {
+    const value = env[name.startsWith('{') ? name.slice(1, -1) : name]
+    return value === undefined ? whole : value
+  })
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  return expandHome(env.AWS_CONFIG_FILE || join(homeDir(env), '.aws', 'config'), env)
+  return expandPath(env.AWS_CONFIG_FILE || join(homeDir(env), '.aws', 'config'), env)
 }
 
 export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
-  return expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir(env), '.aws', 'credentials'), env)
+  return expandPath(env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir(env), '.aws', 'credentials'), env)
 }
 
 /** A path as users know it: ~ for the home directory. */
@@ -33,20 +43,29 @@ export function displayPath(path: string, env: NodeJS.ProcessEnv = process.env):
 
 export interface LoadedFile {
   path: string
-  /** The raw text, '' when the file does not exist. */
+  /** The text, '' when the file does not exist; bytes that are not UTF-8 as lone surrogates (see bytes.ts). */
   content: string
+  encoding: TextEncoding
   exists: boolean
-  doc: IniDocument
-  sections: Map<string, IniSection>
+  /** Every line, parsed on first use. */
+  readonly doc: IniDocument
+  /**
+   * Sections by name, as the SDKs see them. get() and has() parse only the lines of that section
+   * when the file allows it (see indexSections); iterating parses the whole file, once.
+   */
+  readonly sections: ReadonlyMap<string, IniSection>
 }
 
 export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedFile {
   let content = ''
+  let encoding: TextEncoding = 'utf8'
   let exists = true
   try {
-    content = readFileSync(path, 'utf8')
+    assertRegular(path, env)
+    ;({text: content, encoding} = decodeBytes(readFileSync(path)))
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
+    if (error instanceof MfaError) throw error
     if (code === 'ENOENT') exists = false
     else if (code === 'EISDIR') throw new MfaError(`${displayPath(path, env)} is a directory, not a file`)
     else if (code === 'EACCES') {
@@ -55,8 +74,95 @@ export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env):
       })
     } else throw error
   }
-  const doc = parseIni(content, displayPath(path, env))
-  return {path, content, exists, doc, sections: readSections(doc)}
+  return lazyFile({path, content, encoding, exists}, displayPath(path, env))
+}
+
+/**
+ * A file whose lines are parsed only as far as a command needs them: a command that reads three
+ * sections of a file with 100,000 profiles parses those, and the lines before the first header.
+ * Every part is parsed at most once.
+ */
+function lazyFile(base: Omit<LoadedFile, 'doc' | 'sections'>, label: string): LoadedFile {
+  const {content} = base
+  let doc: IniDocument | undefined
+  let all: Map<string, IniSection> | undefined
+  let preambleChecked = false
+  const one = new Map<string, IniSection | undefined>()
+  const parse = () => (doc ??= parseIni(content, label))
+  const full = () => (all ??= readSections(parse()))
+  const part = (from: number, to: number): IniDocument => {
+    const text = content.slice(from, to)
+    try {
+      return parseIni(text, label)
+    } catch {
+      return parseIni(text, label, lineNumberAt(content, from))
+    }
+  }
+  const section = (name: string): IniSection | undefined => {
+    if (all) return all.get(name)
+    if (one.has(name)) return one.get(name)
+    const spans = sectionSpans(content, name)
+    if (!spans) return full().get(name)
+    // What precedes the first header is checked as the whole file would be: a setting there is refused.
+    if (!preambleChecked) parseIni(content.slice(0, firstHeader(content)), label)
+    preambleChecked = true
+    let merged: IniSection | undefined
+    for (const [from, to] of spans) {
+      const lines = part(from, to).lines
+      if (lines.filter(l => l.kind === 'section').length > 1) return full().get(name)
+      merged = Object.assign(merged ?? {}, readSections({lines, eol: '\n'}).get(name))
+    }
+    one.set(name, merged)
+    return merged
+  }
+  const sections: ReadonlyMap<string, IniSection> = {
+    get: section,
+    has: name => section(name) !== undefined,
+    get size() {
+      return full().size
+    },
+    keys: () => full().keys(),
+    values: () => full().values(),
+    entries: () => full().entries(),
+    forEach: (fn, self) => full().forEach(fn, self),
+    [Symbol.iterator]: () => full()[Symbol.iterator](),
+  }
+  return {
+    ...base,
+    get doc() {
+      return parse()
+    },
+    sections,
+  }
+}
+
+/**
+ * The AWS files are regular files or links to one (a dangling link counts as a file to come: a
+ * dotfile manager's link is written through). A device, FIFO or socket is refused: reading one may
+ * block, and replacing one with a file would break the system.
+ */
+function assertRegular(path: string, env: NodeJS.ProcessEnv): void {
+  let stat
+  try {
+    stat = statSync(path)
+  } catch {
+    return
+  }
+  if (stat.isDirectory()) throw new MfaError(`${displayPath(path, env)} is a directory, not a file`)
+  if (!stat.isFile()) {
+    throw new MfaError(`${displayPath(path, env)} is not a regular file (a device, FIFO or socket); mfa reads and writes the AWS files only as files`, {
+      hint: 'Point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file.',
+    })
+  }
+}
+
+/** Removes a file that an edit left empty (the inverse of creating it). */
+export function removeIniFile(path: string, env: NodeJS.ProcessEnv = process.env): void {
+  try {
+    unlinkSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new MfaError(`could not remove the empty file ${displayPath(path, env)}: ${(error as Error).message}`)
+  }
 }
 
 export interface AwsFiles {

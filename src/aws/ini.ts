@@ -4,20 +4,21 @@
  */
 import {MfaError} from '../cli/errors.js'
 
-export type IniLineKind = 'blank' | 'comment' | 'section' | 'key' | 'subkey'
+export type IniLineKind = 'blank' | 'comment' | 'section' | 'key' | 'continuation'
 
 export interface IniLine {
   /** The line without its line ending. */
   readonly text: string
-  /** '\n', '\r\n' or '' for a last line without one. */
+  /** '\n', '\r\n', '\r' or '' for a last line without one. */
   readonly eol: string
   readonly kind: IniLineKind
   /** 1-based line number in the file. */
   readonly number: number
   /** For 'section': the name between the brackets, trimmed. */
   readonly section?: string
-  /** For 'key' and 'subkey'. */
+  /** For 'key': the name lower-cased, as botocore reads it. */
   readonly key?: string
+  /** For 'key' and 'continuation': the value (of this line only), trimmed. */
   readonly value?: string
 }
 
@@ -29,29 +30,30 @@ export interface IniDocument {
 
 export type IniSection = Record<string, string>
 
-const SECTION = /^\s*\[([^\]]*(?:\][^\]]*)*)\]\s*(?:[#;].*)?$/
-const KEY = /^([^=]*?)\s*=\s*(.*?)\s*$/
+/** As configparser reads a header: `[` then the longest run up to the last `]`; the rest of the line is ignored. */
+const SECTION = /^\[(.+)\]/
+/** As configparser reads a setting: the first `=` or `:` ends the name. */
+const KEY = /^(.*?)\s*[=:]\s*(.*)$/
+const LINE = /([^\r\n]*)(\r\n|\r|\n|$)/y
 
-/** Parses a config or credentials file. Malformed lines fail with the file's name and line number. */
-export function parseIni(content: string, fileLabel: string): IniDocument {
+/**
+ * Parses a config or credentials file in the dialect botocore reads (Python's configparser as
+ * botocore sets it up): `=` or `:`, lower-cased key names, indented continuation lines, whole-line
+ * comments, and \n, \r\n or \r line endings. One linear pass. What botocore refuses (a setting
+ * outside of a section, a line that is neither) fails with the file's name and the line number.
+ */
+export function parseIni(content: string, fileLabel: string, firstLine = 1): IniDocument {
   const lines: IniLine[] = []
-  const parts = content.split(/(\r?\n)/)
-  let crlf = 0
-  let lf = 0
+  const ends = {'\r\n': 0, '\n': 0, '\r': 0} as Record<string, number>
   let inSection = false
-  let subsection = false
-  for (let i = 0, number = 1; i < parts.length; i += 2, number++) {
-    const text = parts[i]
-    const eol = parts[i + 1] ?? ''
-    if (i === parts.length - 1 && text === '') break
-    if (eol === '\r\n') crlf++
-    else if (eol === '\n') lf++
+  // The indent of the setting that continuation lines would continue; -1 when there is none.
+  let keyIndent = -1
+  LINE.lastIndex = 0
+  for (let number = firstLine; LINE.lastIndex < content.length; number++) {
+    const m = LINE.exec(content)!
+    const [, text, eol] = m
+    if (eol) ends[eol]++
     const trimmed = text.trim()
-    const fail = (what: string): never => {
-      throw new MfaError(`${fileLabel} line ${number}: ${what}`, {
-        hint: 'Fix that line (its content is not shown: it may hold a secret), then try again.',
-      })
-    }
     if (trimmed === '') {
       lines.push({text, eol, kind: 'blank', number})
       continue
@@ -60,36 +62,43 @@ export function parseIni(content: string, fileLabel: string): IniDocument {
       lines.push({text, eol, kind: 'comment', number})
       continue
     }
-    if (trimmed.startsWith('[')) {
-      const m = SECTION.exec(text)
-      if (!m || m[1].trim() === '') fail('malformed section header')
+    const indent = text.length - text.trimStart().length
+    if (keyIndent >= 0 && indent > keyIndent) {
+      lines.push({text, eol, kind: 'continuation', number, value: trimmed})
+      continue
+    }
+    const header = SECTION.exec(trimmed)
+    if (header && header[1].trim() !== '') {
       inSection = true
-      subsection = false
-      lines.push({text, eol, kind: 'section', number, section: m![1].trim()})
+      keyIndent = -1
+      lines.push({text, eol, kind: 'section', number, section: header[1].trim()})
       continue
     }
-    const m = KEY.exec(trimmed)
-    if (!m || m[1] === '') fail('expected "key = value", "[section]" or a comment')
+    const fail = (what: string): never => {
+      throw new MfaError(`${fileLabel} line ${number}: ${what}`, {
+        hint: 'Fix that line (its content is not shown: it may hold a secret), then try again.',
+      })
+    }
+    const setting = KEY.exec(trimmed)
+    if (!setting || setting[1] === '') fail(trimmed.startsWith('[') ? 'malformed section header' : 'expected "key = value", "[section]" or a comment')
     if (!inSection) fail('a setting outside of any [section]')
-    const indented = /^\s/.test(text)
-    if (indented && subsection) {
-      lines.push({text, eol, kind: 'subkey', number, key: m![1], value: m![2]})
-      continue
-    }
-    subsection = m![2] === ''
-    lines.push({text, eol, kind: 'key', number, key: m![1], value: m![2]})
+    keyIndent = indent
+    lines.push({text, eol, kind: 'key', number, key: setting![1].toLowerCase(), value: setting![2]})
   }
-  return {lines, eol: crlf > lf ? '\r\n' : '\n'}
+  const eol = ends['\r\n'] > ends['\n'] && ends['\r\n'] >= ends['\r'] ? '\r\n' : ends['\r'] > ends['\n'] ? '\r' : '\n'
+  return {lines, eol}
 }
 
 /**
  * Sections by name, as the SDKs see them: a section that appears twice is merged, the later value
- * of a key wins. Sub-settings (indented under a key with an empty value) are kept as `key.sub`.
+ * of a key wins. A value continued on indented lines is joined with '\n'; a key with an empty value
+ * and indented `sub = value` lines (a nested section, as in [services]) also gives `key.sub`.
  */
 export function readSections(doc: IniDocument): Map<string, IniSection> {
   const out = new Map<string, IniSection>()
   let current: IniSection | undefined
   let parent = ''
+  let nested = false
   for (const line of doc.lines) {
     if (line.kind === 'section') {
       current = out.get(line.section!) ?? {}
@@ -97,46 +106,101 @@ export function readSections(doc: IniDocument): Map<string, IniSection> {
     } else if (line.kind === 'key' && current) {
       current[line.key!] = line.value!
       parent = line.key!
-    } else if (line.kind === 'subkey' && current) {
-      current[`${parent}.${line.key!}`] = line.value!
+      nested = line.value === ''
+    } else if (line.kind === 'continuation' && current) {
+      const sub = nested ? /^(.*?)\s*=\s*(.*)$/.exec(line.value!) : null
+      if (sub) current[`${parent}.${sub[1].toLowerCase()}`] = sub[2]
+      else current[parent] = current[parent] === '' ? line.value! : `${current[parent]}\n${line.value}`
     }
   }
   return out
 }
 
 /**
- * Index ranges [start, end) of every occurrence of a section: its header, its settings, and the
- * blank lines after them. Comments after the last setting belong to what follows and stay.
+ * [start, end) of every occurrence of a section, found by searching for its header instead of
+ * parsing every line: a command that needs three sections of a file with 100,000 profiles parses
+ * only those. A span runs from its header to the next line that starts with `[`. undefined when
+ * that is not plain enough to be sure (an indented header, which may continue a value; a `[` line
+ * that is not plainly a header, which may be a setting named `[x`): then the caller parses the
+ * whole file. The caller also gives up when a span turns out to hold another (indented) header.
  */
-function sectionRanges(doc: IniDocument, name: string): Array<[number, number]> {
+export function sectionSpans(content: string, name: string): Array<[number, number]> | undefined {
+  const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  // As configparser reads a header: from `[` to the line's last `]`, trimmed; anything else after it.
+  const line = `([^\\S\\r\\n]*)(\\[[^\\S\\r\\n]*${esc}[^\\S\\r\\n]*\\][^\\]\\r\\n]*)(?=[\\r\\n]|$)`
+  const header = new RegExp(`[\\r\\n]${line}`, 'g')
+  const next = /[\r\n]\[/g
+  const rest = /[^\r\n]*/y
+  const spans: Array<[number, number]> = []
+  let m = new RegExp(`^${line}`).exec(content) ?? header.exec(content)
+  for (; m; m = header.exec(content)) {
+    if (m[1] !== '') return undefined
+    const start = m.index + m[0].length - m[2].length
+    next.lastIndex = start + m[2].length
+    const after = next.exec(content)
+    if (after) {
+      rest.lastIndex = after.index + 1
+      if (!SECTION.exec(rest.exec(content)![0].trim())?.[1].trim()) return undefined
+    }
+    spans.push([start, after ? after.index + 1 : content.length])
+    header.lastIndex = start + m[2].length
+  }
+  return spans
+}
+
+/** Where the first header starts (the end of what precedes every section). */
+export function firstHeader(content: string): number {
+  if (content.startsWith('[')) return 0
+  const m = /[\r\n]\[/.exec(content)
+  return m ? m.index + 1 : content.length
+}
+
+/** The 1-based line number of an offset: only for an error's message. */
+export function lineNumberAt(content: string, offset: number): number {
+  return (content.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0) + 1
+}
+
+/** The name of a key as written in the file, before botocore lower-cases it. */
+export function writtenKey(line: IniLine): string {
+  return line.text.trim().split(/\s*[=:]/, 1)[0]
+}
+
+/** The lines of every occurrence of a section, each as index ranges [start, end) over doc.lines. */
+export function sectionRanges(doc: IniDocument, name: string): Array<[number, number]> {
   const ranges: Array<[number, number]> = []
   const {lines} = doc
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].kind !== 'section' || lines[i].section !== name) continue
-    let end = i + 1
-    for (let j = i + 1; j < lines.length && lines[j].kind !== 'section'; j++) {
-      if (lines[j].kind === 'key' || lines[j].kind === 'subkey') end = j + 1
-    }
-    while (end < lines.length && lines[end].kind === 'blank') end++
-    ranges.push([i, end])
+    ranges.push([i, sectionEnd(lines, i)])
   }
   return ranges
+}
+
+/** Where a section that starts at `start` ends: after its last setting and the blank lines after it. Comments after the last setting belong to what follows. */
+function sectionEnd(lines: readonly IniLine[], start: number): number {
+  let end = start + 1
+  for (let j = start + 1; j < lines.length && lines[j].kind !== 'section'; j++) {
+    if (lines[j].kind === 'key' || lines[j].kind === 'continuation') end = j + 1
+  }
+  while (end < lines.length && lines[end].kind === 'blank') end++
+  return end
 }
 
 function serialize(lines: readonly IniLine[]): string {
   return lines.map(l => l.text + l.eol).join('')
 }
 
-/** Checks that a section name can be written as a header and read back as the same name. */
+/** Checks that a section name can be written as a header and read back (by botocore too) as the same name. */
 export function assertSectionName(name: string): void {
-  if (name === '' || name !== name.trim() || /[\]\r\n[]/.test(name)) {
-    throw new MfaError(`cannot write a section named "${name}" (brackets, line breaks and outer spaces do not survive a [header])`, {
+  if (name === '' || name !== name.trim() || /[\r\n]/.test(name)) {
+    throw new MfaError(`cannot write a section named "${name.replace(/[\r\n]/g, ' ')}" (line breaks and outer spaces do not survive a [header])`, {
       hint: 'Rename the profile so that it has none of those.',
     })
   }
 }
 
-function assertValue(key: string, value: string): void {
+/** Checks that a value can be written on one line and read back the same. */
+export function assertValue(key: string, value: string): void {
   if (/[\r\n]/.test(value) || value !== value.trim()) {
     throw new MfaError(`cannot write ${key}: a value with line breaks or outer spaces does not survive the file format`)
   }
@@ -146,7 +210,8 @@ function assertValue(key: string, value: string): void {
  * Sets keys in a section, creating the section at the end if it is missing. Keys already there are
  * rewritten in place; new keys go after the section's last setting. When the section appears more
  * than once, the later copies are removed, because the AWS CLI refuses a file with a duplicate section.
- * Every other byte of the file is kept.
+ * Every other byte of the file is kept. A new section is set off by one blank line and ends the way
+ * the file ended (with or without a line ending), so that removeSection can give back the same bytes.
  */
 export function setSection(doc: IniDocument, name: string, values: IniSection): string {
   assertSectionName(name)
@@ -158,10 +223,13 @@ export function setSection(doc: IniDocument, name: string, values: IniSection): 
   if (ranges.length === 0) {
     const out = [...lines]
     const last = out.at(-1)
-    if (last && last.eol === '') out[out.length - 1] = {...last, eol}
-    if (last && last.kind !== 'blank') out.push({text: '', eol, kind: 'blank', number: 0})
+    if (last) {
+      if (last.eol === '') out[out.length - 1] = {...last, eol}
+      out.push({text: '', eol, kind: 'blank', number: 0})
+    }
     out.push({text: `[${name}]`, eol, kind: 'section', number: 0, section: name})
     for (const [key, value] of Object.entries(values)) out.push(newLine(`${key} = ${value}`))
+    if (last?.eol === '') out[out.length - 1] = {...out.at(-1)!, eol: ''}
     return serialize(out)
   }
   // Drop later duplicates, from the end so earlier indexes stay valid.
@@ -171,7 +239,7 @@ export function setSection(doc: IniDocument, name: string, values: IniSection): 
   let lastSetting = start
   for (let i = start + 1; i < end; i++) {
     const line = lines[i]
-    if (line.kind === 'key' || line.kind === 'subkey') lastSetting = i
+    if (line.kind === 'key' || line.kind === 'continuation') lastSetting = i
     if (line.kind !== 'key' || !pending.has(line.key!)) continue
     const indent = /^\s*/.exec(line.text)![0]
     lines[i] = {...line, text: `${indent}${line.key} = ${pending.get(line.key!)}`, value: pending.get(line.key!)}
@@ -189,15 +257,39 @@ export function setSection(doc: IniDocument, name: string, values: IniSection): 
 }
 
 /**
- * Removes every occurrence of a section (header and body). A blank line that only separated the
- * section from the one before it goes too, so that adding and then removing a section gives back
- * the original bytes.
+ * Removes every occurrence of a section (header and body), the inverse of setSection's append: the
+ * blank line that set a last section off goes too, and a file that ended without a line ending
+ * does so again.
  */
 export function removeSection(doc: IniDocument, name: string): string {
+  return removeKeysOrSection(doc, name)
+}
+
+/**
+ * Removes keys from every occurrence of a section (every key when `keys` is not given). A section
+ * left with no setting goes whole, as in removeSection; one that still holds other settings (keys
+ * the user added) keeps them and its header.
+ */
+export function removeKeysOrSection(doc: IniDocument, name: string, keys?: ReadonlySet<string>): string {
   const lines = [...doc.lines]
   for (const [start, end] of sectionRanges(doc, name).reverse()) {
-    const from = end === lines.length && start > 0 && lines[start - 1].kind === 'blank' ? start - 1 : start
+    const drop = new Set<number>()
+    let dropping = false
+    for (let i = start + 1; i < end; i++) {
+      const line = lines[i]
+      if (line.kind === 'key') dropping = !keys || keys.has(line.key!)
+      if (dropping && (line.kind === 'key' || line.kind === 'continuation')) drop.add(i)
+    }
+    const kept = lines.slice(start + 1, end).some((l, k) => (l.kind === 'key' || l.kind === 'continuation') && !drop.has(start + 1 + k))
+    if (kept) {
+      for (const i of [...drop].reverse()) lines.splice(i, 1)
+      continue
+    }
+    const atEnd = end === lines.length
+    const from = atEnd && start > 0 && lines[start - 1].kind === 'blank' ? start - 1 : start
+    const endedBare = atEnd && lines[end - 1].eol === ''
     lines.splice(from, end - from)
+    if (endedBare && from > 0) lines[from - 1] = {...lines[from - 1], eol: ''}
   }
   return serialize(lines)
 }
@@ -216,10 +308,15 @@ export function removeKeys(doc: IniDocument, name: string, keys: readonly string
   let left = 0
   const ranges = sectionRanges(doc, name)
   for (const [start, end] of ranges) {
+    // A key's continuation lines go with it.
+    let dropping = false
     for (let i = start + 1; i < end; i++) {
       const line = doc.lines[i]
-      if (line.kind === 'key' && keys.includes(line.key!)) drop.add(i)
-      else if (line.kind === 'key' || line.kind === 'subkey') left++
+      if (line.kind === 'key') {
+        dropping = keys.includes(line.key!)
+        if (!dropping) left++
+      }
+      if (dropping && (line.kind === 'key' || line.kind === 'continuation')) drop.add(i)
     }
   }
   const emptied = ranges.length > 0 && left === 0

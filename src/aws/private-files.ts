@@ -2,8 +2,8 @@
  * Private, atomic file writes: a temporary file beside the target, flushed, then renamed over it,
  * so a reader sees the old file or the new one and never a part. Nothing here widens a mode.
  */
-import {chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
-import {basename, dirname, join} from 'node:path'
+import {chmodSync, chownSync, closeSync, ftruncateSync, readlinkSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {basename, dirname, join, resolve} from 'node:path'
 import {MfaError} from '../cli/errors.js'
 import {displayPath} from './files.js'
 
@@ -37,7 +37,7 @@ function resolveTarget(path: string): string {
  * Replaces a file's content atomically. A new file gets mode 0600; an existing file keeps its mode
  * minus any bits for group and others (a credentials file must not be readable by others).
  */
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Buffer, options: {owner?: {uid: number; gid: number}} = {}): void {
   const target = resolveTarget(path)
   let mode = 0o600
   let before: number | undefined
@@ -51,13 +51,14 @@ export function writeFileAtomic(path: string, content: string): void {
   let fd: number | undefined
   try {
     fd = openSync(temp, 'wx', mode)
-    const bytes = Buffer.from(content, 'utf8')
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
     let off = 0
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off)
     fsyncSync(fd)
     closeSync(fd)
     fd = undefined
     chmodSync(temp, mode)
+    if (options.owner) keepOwner(temp, options.owner)
     renameSync(temp, target)
     if (before !== undefined && before & 0o077) {
       process.stderr.write(`mfa: ${displayPath(target)} was readable by others (${before.toString(8).padStart(4, '0')}); it is now private (${mode.toString(8).padStart(4, '0')})\n`)
@@ -73,6 +74,58 @@ export function writeFileAtomic(path: string, content: string): void {
       unlinkSync(temp)
     } catch {}
     throw fileError(error, 'write', target)
+  }
+}
+
+/** Root editing a user's file (`sudo -E mfa login`) leaves it the user's, as `aws configure set` does. */
+function keepOwner(path: string, owner: {uid: number; gid: number}): void {
+  const now = statSync(path)
+  if (now.uid !== owner.uid || now.gid !== owner.gid) chownSync(path, owner.uid, owner.gid)
+}
+
+/** Where a chain of symbolic links ends, also when it ends nowhere yet (a dotfile manager's link to a file to come). */
+function linkEnd(path: string): string {
+  let at = path
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      if (!lstatSync(at).isSymbolicLink()) return at
+    } catch {
+      return at
+    }
+    at = resolve(dirname(at), readlinkSync(at))
+  }
+  return realpathSync(path)
+}
+
+/**
+ * Replaces one of the AWS files: through symbolic links (a dangling one too, so the link stays),
+ * keeping the file's owner and group. A file with more than one hard link is written in place
+ * (under the caller's lock), so every name keeps seeing the same file; a reader may then see a
+ * part-written file for a moment, which a rename would have avoided but at the cost of splitting
+ * the links.
+ */
+export function writeAwsFile(path: string, bytes: Buffer): void {
+  const target = linkEnd(path)
+  let before
+  try {
+    before = statSync(target)
+  } catch {}
+  if (before && before.nlink > 1) return writeInPlace(target, bytes)
+  writeFileAtomic(target, bytes, {owner: before && {uid: before.uid, gid: before.gid}})
+}
+
+function writeInPlace(target: string, bytes: Buffer): void {
+  let fd: number | undefined
+  try {
+    fd = openSync(target, 'r+')
+    let off = 0
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off, off)
+    ftruncateSync(fd, bytes.length)
+    fsyncSync(fd)
+  } catch (error) {
+    throw fileError(error, 'write', target)
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }
 

@@ -4,7 +4,7 @@ import {splitCommandLine, unreadableFlags} from '../cli/argv.js'
 
 export default class Exec extends BaseCommand {
   static override summary = 'Run a command with the MFA session in its environment.'
-  static override description = `Makes sure of a session as \`mfa login\` does, then runs the command without a shell, with the terminal inherited and the session's variables in its environment (the same ones \`mfa env\` sets; AWS_PROFILE and older credentials removed). Everything after -- reaches the command as it is. Signals are passed on; mfa exits with the command's exit code (128+n when it dies of signal n, 127 when it is not found, 126 when it cannot run). Without a command, mfa starts $SHELL.`
+  static override description = `Makes sure of a session as \`mfa login\` does, then runs the command without a shell, with the terminal inherited and the session's variables in its environment (the same ones \`mfa env\` sets; AWS_PROFILE and older credentials removed). Everything after -- reaches the command as it is; bytes that are not UTF-8 cannot (Node passes only UTF-8), so on Linux such an argument or variable is refused before any code is asked for: use \`eval "$(mfa env)"\` then. Signals are passed on; mfa exits with the command's exit code (128+n when it dies of signal n, 127 when it is not found, 126 when it cannot run). Without a command, mfa starts $SHELL.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> -- aws s3 ls',

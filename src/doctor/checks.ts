@@ -361,7 +361,10 @@ function checkFiles(env: NodeJS.ProcessEnv): {findings: Finding[]; files?: AwsFi
     const finding = fileCheck(check, path, env)
     findings.push(finding)
     try {
-      loaded[check] = loadIniFile(path, env)
+      const file = loadIniFile(path, env)
+      // The doctor checks every line, not only the sections a command would read.
+      void file.doc
+      loaded[check] = file
     } catch (error) {
       // Unreadable, a directory, or not well formed: the parse error replaces a fine-looking line.
       if (finding.status === 'ok') findings.pop()

@@ -3,9 +3,9 @@
  * so that many callers cause one prompt and one STS call) get a code, call STS, and keep the result
  * in the cache and in the profile's session profile of the credentials file.
  */
-import {configSectionName, loadAwsFiles} from '../aws/files.js'
+import {type AwsFiles, configSectionName, loadAwsFiles} from '../aws/files.js'
 import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
-import {writeSessionProfile} from './session-profile.js'
+import {checkSessionProfile, writeSessionProfile} from './session-profile.js'
 import {stsContext} from '../aws/call-context.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
 import {MfaError} from '../cli/errors.js'
@@ -23,6 +23,13 @@ export interface EnsureOptions {
   force?: boolean
   env?: NodeJS.ProcessEnv
   reporter: Reporter
+  /**
+   * The session profile ([<profile>-mfa]) in the credentials file: `login` keeps the session there
+   * and checks before the code that it can; for env and exec it is a service that may fail with a
+   * warning; credential-process never writes it (the README's recipe names that very profile in
+   * the config file, and static keys in the credentials file would shadow its credential_process).
+   */
+  sessionProfile?: 'required' | 'service' | 'none'
 }
 
 export interface SessionResult {
@@ -56,17 +63,28 @@ export async function ensureSession(options: EnsureOptions): Promise<SessionResu
   const resolved = resolveProfile(files, options.profile, {serialNumber: options.serialNumber, env})
   const req: Request = {resolved, options, env, dir: cacheDir(env), started: Date.now()}
   const sessionProfile = sessionProfileName(options.profile)
+  const keep = options.sessionProfile ?? 'required'
+  if (keep === 'required') checkSessionProfile(files, sessionProfile, env)
 
   const result =
     resolved.roles.length === 0 ? await mfaSession(req, {durationSeconds: options.durationSeconds, force: options.force}) : await roleSession(req)
 
-  const current = files.credentials.sections.get(sessionProfile)
-  const creds = result.session.Credentials
-  const regionSet = !resolved.region || files.config.sections.get(configSectionName(sessionProfile))?.region
-  if (current?.aws_session_token !== creds.SessionToken || current?.aws_access_key_id !== creds.AccessKeyId || !regionSet) {
-    await writeSessionProfile(env, sessionProfile, creds, {profile: options.profile, region: resolved.region})
-  }
+  if (keep !== 'none') await keepInSessionProfile({files, resolved, options, sessionProfile, result, env})
   return {resolved, session: result.session, fresh: result.fresh, sessionProfile}
+}
+
+/** Writes the session to its session profile when that is not already there; for 'service' callers a failure is a warning, given once per new session. */
+async function keepInSessionProfile(a: {files: AwsFiles; resolved: ResolvedProfile; options: EnsureOptions; sessionProfile: string; result: Result; env: NodeJS.ProcessEnv}): Promise<void> {
+  const current = a.files.credentials.sections.get(a.sessionProfile)
+  const creds = a.result.session.Credentials
+  const regionSet = !a.resolved.region || a.files.config.sections.get(configSectionName(a.sessionProfile))?.region
+  if (current?.aws_session_token === creds.SessionToken && current?.aws_access_key_id === creds.AccessKeyId && regionSet) return
+  try {
+    await writeSessionProfile(a.env, a.sessionProfile, creds, {profile: a.options.profile, region: a.resolved.region})
+  } catch (error) {
+    if (a.options.sessionProfile !== 'service' || !(error instanceof MfaError)) throw error
+    if (a.result.fresh) a.options.reporter.say(`mfa: the session is cached, but not kept in profile "${a.sessionProfile}": ${error.message}`)
+  }
 }
 
 function warnCorrupt(file: string, problem: string | undefined, reporter: Reporter): void {

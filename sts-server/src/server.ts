@@ -251,6 +251,11 @@ class LocalStsServer implements LocalSts {
     this.expiry = rule && {...rule}
   }
 
+  expireIssued(): void {
+    const now = this.now()
+    for (const key of this.keys.values()) if (key.kind !== 'user') key.expiresAt = Math.min(key.expiresAt ?? now, now)
+  }
+
   count(action: string, filter?: (c: StsCall) => boolean): number {
     return this.calls.filter((c) => (action === '*' || c.action === action) && (!filter || filter(c))).length
   }

@@ -67,6 +67,8 @@ export interface LocalSts {
   setClockOffset(ms: number): void // server "now" = Date.now() + offset (affects TOTP, timestamps, expirations)
   /** Credentials issued from now on end at rule.at, whatever duration was asked (undefined: as asked). */
   setExpiry(rule: ExpiryRule | undefined): void
+  /** Every session and role credential issued so far ends now, as if its time had come. */
+  expireIssued(): void
   now(): number // server time in ms
   code(serial: string, at?: number): string // the TOTP code the device shows now (or at a time)
   addUser(u: StsUser): void

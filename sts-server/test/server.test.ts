@@ -258,6 +258,18 @@ describe('GetSessionToken', () => {
     expect(asked.Credentials!.Expiration!.getTime() - server.now()).toBeGreaterThan(800_000)
   })
 
+  test('expireIssued: sessions issued so far end now; long-term keys and later sessions work', async () => {
+    const u = newUser()
+    const s = await sts(keysOf(u)).send(new GetSessionTokenCommand({DurationSeconds: 3600}))
+    const c = s.Credentials!
+    const session = sts({accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!})
+    await session.send(new GetCallerIdentityCommand({}))
+    server.expireIssued()
+    expect(await failure(session.send(new GetCallerIdentityCommand({})))).toMatchObject({name: 'ExpiredToken'})
+    const again = await sts(keysOf(u)).send(new GetSessionTokenCommand({DurationSeconds: 3600}))
+    expect(again.Credentials!.Expiration!.getTime() - server.now()).toBeGreaterThan(3500_000)
+  })
+
   test('wrong code, reused code and a code from 2 windows ago are refused; 1 window ago is accepted', async () => {
     const u = newUser()
     const client = sts(keysOf(u))

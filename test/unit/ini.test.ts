@@ -1,4 +1,9 @@
-import {parseIni, readSections, removeKeys, removeSection, setSection} from '../../src/aws/ini.js'
+import {parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, setSection} from '../../src/aws/ini.js'
+import {decodeBytes, encodeText} from '../../src/aws/bytes.js'
+import {loadIniFile} from '../../src/aws/files.js'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {MfaError} from '../../src/cli/errors.js'
 
 const doc = (text: string) => parseIni(text, 'credentials')
@@ -33,6 +38,37 @@ describe('parseIni / readSections', () => {
   })
 })
 
+describe('the dialect botocore reads', () => {
+  test('key: value, upper-case names, continuation lines, CR-only line endings', () => {
+    const text = '[default]\routput: json\rREGION = eu-west-1\rdescription = one\r  two\r# c\r    three\r[b]\rk=v'
+    const sections = readSections(doc(text))
+    expect(sections.get('default')).toEqual({output: 'json', region: 'eu-west-1', description: 'one\ntwo\nthree'})
+    expect(sections.get('b')).toEqual({k: 'v'})
+    expect(doc(text).eol).toBe('\r')
+  })
+
+  test('a header is read up to its last bracket; what follows it is ignored, as configparser does', () => {
+    expect([...readSections(doc('[a] ; note\nk = v\n[x[y]\nk = w\n')).keys()]).toEqual(['a', 'x[y'])
+  })
+
+  test('what botocore refuses is refused, with the line number', () => {
+    expect(() => doc('[a]\nk = v\nno delimiter here\n')).toThrow(/line 3/)
+    expect(() => doc('# top\nk = v\n')).toThrow(/line 2: a setting outside/)
+    expect(() => doc('[a]\n= v\n')).toThrow(/line 2/)
+  })
+})
+
+describe('bytes that are not UTF-8', () => {
+  test('decode and encode give back every byte', () => {
+    const bytes = Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9, 0x20, 0xff, 0xc3]), Buffer.from(' é ok\n[a]\nk = v\n')])
+    const {text, encoding} = decodeBytes(bytes)
+    expect(encoding).toBe('surrogateescape')
+    expect(readSections(doc(text)).get('a')).toEqual({k: 'v'})
+    expect(encodeText(setSection(doc(text), 'mfa', {x: '1'}), encoding).subarray(0, bytes.length).equals(bytes)).toBe(true)
+    expect(encodeText(removeSection(doc(setSection(doc(text), 'mfa', {x: '1'})), 'mfa'), encoding).equals(bytes)).toBe(true)
+  })
+})
+
 describe('setSection keeps every other byte', () => {
   const original = '# my keys\n[default]\naws_access_key_id = AKIA1\naws_secret_access_key = s1 \n\n; work account\n[work]\naws_access_key_id=AKIA2\n'
 
@@ -62,8 +98,20 @@ describe('setSection keeps every other byte', () => {
     expect(out).toBe('[mfa]\naws_access_key_id = NEW\naws_session_token = t')
   })
 
-  test('no trailing newline: a new section starts on a line of its own', () => {
-    expect(setSection(doc('[a]\nk = v'), 'mfa', {x: '1'})).toBe('[a]\nk = v\n\n[mfa]\nx = 1\n')
+  test('no trailing newline: a new section starts on a line of its own and ends bare, so removing it gives the bytes back', () => {
+    const out = setSection(doc('[a]\nk = v'), 'mfa', {x: '1'})
+    expect(out).toBe('[a]\nk = v\n\n[mfa]\nx = 1')
+    expect(removeSection(doc(out), 'mfa')).toBe('[a]\nk = v')
+  })
+
+  test('a last blank line survives adding and removing a section', () => {
+    const text = '[a]\nk = v\n\n'
+    expect(removeSection(doc(setSection(doc(text), 'mfa', {x: '1'})), 'mfa')).toBe(text)
+  })
+
+  test('removeKeysOrSection keeps the keys the user added, and the header with them', () => {
+    const text = '[a]\nk = v\n\n[profile mfa]\nregion = eu-west-1\noutput = json\nmfa_source_profile = default\n'
+    expect(removeKeysOrSection(doc(text), 'profile mfa', new Set(['region', 'mfa_source_profile']))).toBe('[a]\nk = v\n\n[profile mfa]\noutput = json\n')
   })
 
   test('CRLF files get CRLF lines', () => {
@@ -89,8 +137,14 @@ describe('setSection keeps every other byte', () => {
   })
 
   test('refuses names and values that would not read back the same', () => {
-    expect(() => setSection(doc(''), 'a]b', {x: '1'})).toThrow(MfaError)
+    expect(() => setSection(doc(''), ' a', {x: '1'})).toThrow(MfaError)
+    expect(() => setSection(doc(''), 'a\nb', {x: '1'})).toThrow(MfaError)
     expect(() => setSection(doc(''), 'ok', {x: 'line\nbreak'})).toThrow(MfaError)
+  })
+
+  test('brackets in a name are read back as botocore reads them', () => {
+    const out = setSection(doc(''), 'x[y]z-mfa', {x: '1'})
+    expect(readSections(doc(out)).get('x[y]z-mfa')).toEqual({x: '1'})
   })
 
   test('profile names with spaces round-trip', () => {
@@ -123,5 +177,37 @@ describe('removeKeys keeps every other byte', () => {
     const text = '[a]\nk = v\n'
     expect(removeKeys(doc(text), 'b', ['k'], {dropEmpty: true})).toBe(text)
     expect(removeKeys(doc(text), 'a', ['x'], {dropEmpty: true})).toBe(text)
+  })
+})
+
+describe('a section read alone is the section read with the whole file', () => {
+  const texts = [
+    '# top\n[default]\nregion = a\n\n[profile x]\nk: v\n  more\n[default]\nregion = b\nREGION2 = c\n[x]y]\nk = 1\n[ spaced ] # note\nk = 2\n',
+    '[a]\r\nk = v\r\n  [b]\r\n[b]\r\nk = w',
+    '[a]\rk = v\r[b]\rk = w\r',
+    '[a]\nk = v\n[broken\n',
+    '[a]\nk = v\n[]\n',
+    '[a.b]\nk = v\n[a*b]\nk = w\n',
+    '[a]\nk = v\n[b]\n  [a]\nx = 1\n',
+    '[b]\nk =\n  [a]\n[a]\ny = 2\n',
+    '  [a]\nk = v\n',
+  ]
+  test.each(texts.map((t, i) => [i, t]))('text %i', (_i, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-ini-'))
+    const path = join(dir, 'f')
+    writeFileSync(path, text)
+    let whole: Map<string, Record<string, string>> | Error
+    try {
+      whole = readSections(doc(text))
+    } catch (error) {
+      whole = error as Error
+    }
+    // A bad line is found when a section that is read runs into it (the rest of the file is not read).
+    for (const name of whole instanceof Error ? ['a'] : [...whole.keys(), 'missing', 'a']) {
+      const alone = () => loadIniFile(path, {HOME: dir}).sections.get(name)
+      if (whole instanceof Error) expect(alone).toThrow(whole.message.replace(/^credentials /, ''))
+      else expect(alone()).toEqual(whole.get(name))
+    }
+    rmSync(dir, {recursive: true})
   })
 })
