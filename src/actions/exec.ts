@@ -5,6 +5,8 @@ import {MfaError} from '../lib/errors.js'
 import {applyChanges, sessionChanges} from '../lib/envvars.js'
 import {ensureSession} from '../lib/session.js'
 import {loadExeca} from '../vendor/load.js'
+import {wantsServer} from '../exec-server/setting.js'
+import {suggestServer} from '../exec-server/suggest.js'
 
 /** Signals mfa passes on to the command. */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const
@@ -42,10 +44,15 @@ function deliveredByTerminal(childPid: number | undefined): boolean {
  * terminal inherited; mfa passes signals on, waits, and exits with CMD's code (128+n for signal n,
  * 127 not found, 126 not executable).
  */
-export async function execAction(flags: SessionFlagValues, command: readonly string[]): Promise<number> {
+export async function execAction(flags: SessionFlagValues & {server?: boolean}, command: readonly string[]): Promise<number> {
   const options = ensureOptions(flags)
   const result = await ensureSession(options)
-  const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region))
+  // --server: an endpoint that renews the session (loaded only then: it costs every other start).
+  const server = wantsServer(flags.server, process.env, result.resolved.settings)
+    ? await (await import('../exec-server/index.js')).startExecServer(result, options)
+    : undefined
+  const suggestion = server ? undefined : suggestServer(result, options)
+  const env = applyChanges(process.env, server?.changes ?? sessionChanges(result.session, result.resolved.name, result.resolved.region))
 
   let [file, ...args] = command
   if (file === undefined) {
@@ -79,6 +86,7 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
       forceKillAfterDelay: false,
     })
     const done = await child
+    suggestion?.after(done.exitCode ?? 1)
     if (done.exitCode !== undefined && done.exitCode !== null && !done.signal) return done.exitCode
     if (done.signal) return 128 + (constants.signals[done.signal as keyof typeof constants.signals] ?? 0)
     const code = (done as {code?: string}).code ?? (done.cause as NodeJS.ErrnoException | undefined)?.code
@@ -87,5 +95,6 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
     throw new MfaError(`cannot run ${file}: ${code ?? 'it failed to start'}`, {exitCode: 126})
   } finally {
     for (const signal of FORWARDED) process.off(signal, forward)
+    await server?.close()
   }
 }

@@ -35,6 +35,10 @@ export interface ResolvedProfile {
   roles: RoleStep[]
   mfaSerial: string
   mfaProcess?: string
+  /** mfa_prompt_driver: how to ask for a code (src/prompt-drivers). */
+  promptDriver?: string
+  /** mfa_ykman_account: the YubiKey OATH account for the ykman driver (default: the serial). */
+  ykmanAccount?: string
   /** endpoint_url for STS from the profile (services section or endpoint_url), if any. */
   stsEndpoint?: string
   /** The same for IAM (`mfa devices`). */
@@ -168,6 +172,8 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
   // Without requireSerial the caller is looking for the device: a wrong serial is what it will replace.
   const mfaSerial = options.requireSerial === false ? (serialSource?.value?.trim() ?? '') : checkSerial(serialSource!.value!, serialSource!.from)
   const mfaProcess = chain.map(c => c.settings.mfa_process).find(Boolean)
+  const promptDriver = chain.map(c => c.settings.mfa_prompt_driver?.trim()).find(Boolean)
+  const ykmanAccount = chain.map(c => c.settings.mfa_ykman_account?.trim()).find(Boolean)
 
   const roles: RoleStep[] = chain
     .slice(0, -1)
@@ -203,6 +209,8 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
     roles,
     mfaSerial,
     mfaProcess,
+    promptDriver,
+    ykmanAccount,
     stsEndpoint: endpointOf(files, requested, env, 'sts') ?? endpointOf(files, rs, env, 'sts'),
     iamEndpoint: endpointOf(files, requested, env, 'iam') ?? endpointOf(files, rs, env, 'iam'),
   }

@@ -28,6 +28,12 @@ export interface EnsureOptions {
   force?: boolean
   env?: NodeJS.ProcessEnv
   reporter: Reporter
+  /** Whether a cached session of the profile is still good enough; default: more than 5 minutes left. */
+  reuse?: (session: CachedSession) => boolean
+  /** From --prompt: how to ask for a code (a prompt driver's name or a command). */
+  prompt?: string
+  /** false: never ask on the terminal (the exec server: the terminal is the command's). */
+  terminal?: boolean
 }
 
 export interface SessionResult {
@@ -120,8 +126,9 @@ async function mfaSession(
   const env = options.env ?? process.env
   const {keys, mfaSerial} = resolved
   const file = sessionCacheFile(dir, keys.name, mfaSerial)
+  const usable = resolved.roles.length === 0 && options.reuse ? options.reuse : isUsable
   const matches = (s: CachedSession | undefined): s is CachedSession =>
-    isUsable(s) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial
+    s !== undefined && usable(s) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial
   const first = readCache(file)
   if (!force && matches(first.session)) return {session: first.session, fresh: false}
 
@@ -138,6 +145,11 @@ async function mfaSession(
       serial: mfaSerial,
       tokenCode: options.tokenCode,
       mfaProcess: resolved.mfaProcess,
+      prompt: options.prompt ?? (env.MFA_PROMPT_DRIVER || undefined) ?? resolved.promptDriver,
+      ykmanAccount: resolved.ykmanAccount,
+      terminal: options.terminal,
+      requestedProfile: resolved.name,
+      env,
       cacheDir: dir,
       say: options.reporter.say,
     })
@@ -186,13 +198,14 @@ async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, di
   const env = options.env ?? process.env
   const last = resolved.roles.at(-1)!
   const file = sessionFileFor(resolved, dir)
+  const usable = (s: CachedSession | undefined): s is CachedSession => s !== undefined && (options.reuse ?? isUsable)(s)
   const first = readCache(file)
-  if (!options.force && isUsable(first.session)) return {session: first.session, fresh: false}
+  if (!options.force && usable(first.session)) return {session: first.session, fresh: false}
 
   const lock = await locked(lockFile(dir, 'role', file), options.reporter, `that is assuming ${last.roleArn}`)
   try {
     const again = readCache(file)
-    if (isUsable(again.session) && (!options.force || Date.parse(again.session.IssuedAt) >= started)) return {session: again.session, fresh: false}
+    if (usable(again.session) && (!options.force || Date.parse(again.session.IssuedAt) >= started)) return {session: again.session, fresh: false}
     warnCorrupt(file, again.problem, options.reporter)
 
     const wanted = options.durationSeconds ?? last.durationSeconds ?? ROLE_CHAIN_MAX

@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {MfaError, EXIT} from './errors.js'
 import {writeFileAtomic} from './fsutil.js'
 import {hashKey} from './cache.js'
+import {quoteForHint} from './quote.js'
 import {loadExeca} from '../vendor/load.js'
 
 export const CODE = /^\d{6}$/
@@ -59,6 +60,14 @@ export interface CodeRequest {
   serial: string
   tokenCode?: string
   mfaProcess?: string
+  /** --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver: a prompt driver's name or a command. */
+  prompt?: string
+  ykmanAccount?: string
+  /** false: the terminal is not mfa's to ask on (the exec server). */
+  terminal?: boolean
+  /** The profile the session is for (a role's profile), for `mfa login -p` in messages. */
+  requestedProfile?: string
+  env?: NodeJS.ProcessEnv
   cacheDir: string
   /** Progress and notices for the user (stderr). */
   say: (line: string) => void
@@ -90,7 +99,17 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
       await sleep(wait)
     }
   }
+  if (req.terminal === false) throw noWayToAsk(req)
   return askOnTerminal(req)
+}
+
+/** The exec server's answer when the MFA session has ended and no one can be asked for a code. */
+export function noWayToAsk(req: Pick<CodeRequest, 'serial' | 'profile' | 'requestedProfile'>): MfaError {
+  const profile = req.requestedProfile ?? req.profile
+  const flag = profile === 'default' ? '' : ` -p ${quoteForHint([profile])}`
+  return new MfaError(`the MFA session for ${req.serial} has ended and a new code is needed; run \`mfa login${flag}\` in another terminal`, {
+    hint: 'The next request for credentials picks up the new session. To be asked in a dialog instead, set mfa_prompt_driver in the profile.',
+  })
 }
 
 async function runMfaProcess(command: string, profile: string): Promise<string> {

@@ -207,9 +207,11 @@ class LocalStsServer implements LocalSts {
     })
   })
   private closed = false
+  private roleSessionSeconds: number | undefined
 
   constructor(options: LocalStsOptions) {
     this.offsetMs = options.clockOffsetMs ?? 0
+    this.setRoleSessionSeconds(options.roleSessionSeconds)
     for (const u of options.users ?? []) this.addUser(u)
     for (const r of options.roles ?? []) this.addRole(r)
     // Outlive the SDK's keep-alive sockets (default 5 s would race with their reuse).
@@ -234,6 +236,11 @@ class LocalStsServer implements LocalSts {
 
   now(): number {
     return Date.now() + this.offsetMs
+  }
+
+  setRoleSessionSeconds(seconds: number | undefined): void {
+    if (seconds !== undefined && !(Number.isInteger(seconds) && seconds > 0)) throw new Error('roleSessionSeconds must be a positive integer')
+    this.roleSessionSeconds = seconds
   }
 
   setClockOffset(ms: number): void {
@@ -610,7 +617,7 @@ class LocalStsServer implements LocalSts {
     if (duration > (role.maxSessionDuration ?? 3600)) throw new ApiError(400, 'ValidationError', MESSAGES.maxSession)
 
     const assumedRoleArn = `arn:${state.partition}:sts::${state.accountId}:assumed-role/${state.name}/${sessionName}`
-    const issued = this.issue(caller, duration, {
+    const issued = this.issue(caller, this.roleSessionSeconds ?? duration, {
       kind: 'role',
       mfa,
       role: {state, sessionName: sessionName!, assumedRoleArn},
@@ -738,6 +745,11 @@ class LocalStsServer implements LocalSts {
           if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs)) throw new Error('offsetMs must be a number')
           this.setClockOffset(offsetMs)
           return json(200, {ok: true, now: this.now()})
+        }
+        case 'POST /__local/role-session': {
+          const {seconds} = JSON.parse(body.toString('utf8')) as {seconds?: number | null}
+          this.setRoleSessionSeconds(seconds ?? undefined)
+          return json(200, {ok: true})
         }
         case 'GET /__local/code': {
           const serial = query.get('serial')

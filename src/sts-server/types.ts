@@ -65,6 +65,8 @@ export interface LocalSts {
   fail(rule: FaultRule): void
   clearFaults(): void
   setClockOffset(ms: number): void // server "now" = Date.now() + offset (affects TOTP, timestamps, expirations)
+  /** Every role session AssumeRole issues from now on lasts this many seconds (undefined: as requested). */
+  setRoleSessionSeconds(seconds: number | undefined): void
   now(): number // server time in ms
   code(serial: string, at?: number): string // the TOTP code the device shows now (or at a time)
   addUser(u: StsUser): void
@@ -78,4 +80,9 @@ export interface LocalStsOptions {
   users?: StsUser[]
   roles?: StsRole[]
   clockOffsetMs?: number
+  /**
+   * Role sessions last this many seconds, whatever DurationSeconds asked (which is still checked as
+   * AWS does): short sessions, e.g. 60-90 s, let a test see a refresh without waiting an hour.
+   */
+  roleSessionSeconds?: number
 }

@@ -1,0 +1,48 @@
+/**
+ * `mfa exec --server`: the command's SDKs get their credentials from an endpoint of mfa's, which
+ * renews the session before it ends, so that a command may outlive a role's one hour. The endpoint
+ * lives exactly as long as the command: exec starts it before the command and closes it after.
+ */
+import {writeSync} from 'node:fs'
+import {ensureSession, type EnsureOptions, type SessionResult} from '../lib/session.js'
+import {MfaError} from '../lib/errors.js'
+import {redact} from '../lib/redact.js'
+import type {EnvChanges} from '../shells/types.js'
+import {serverChanges} from './env.js'
+import {startCredentialServer} from './http.js'
+import {sessionKeeper} from './refresh.js'
+
+export interface ExecServer {
+  /** What the command's environment gets instead of the keys. */
+  changes: EnvChanges
+  close(): Promise<void>
+}
+
+/** A failed renewal is told once on stderr (the command's own message may say little), then again only after a minute. */
+function errorTeller(): (error: unknown) => void {
+  let last = ''
+  let at = 0
+  return error => {
+    const text =
+      error instanceof MfaError ? `mfa: cannot renew the credentials: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}` : `mfa: cannot renew the credentials: ${String(error)}\n`
+    if (text === last && Date.now() - at < 60_000) return
+    last = text
+    at = Date.now()
+    try {
+      writeSync(2, redact(text))
+    } catch {}
+  }
+}
+
+export async function startExecServer(first: SessionResult, options: EnsureOptions): Promise<ExecServer> {
+  const env = options.env ?? process.env
+  // Renewals are quiet: the terminal is the command's, no spinner and no notice goes there.
+  const keeper = sessionKeeper(first.session, ensureSession, {...options, reporter: {say: () => {}}}, errorTeller())
+  const server = await startCredentialServer(async () => (await keeper.get()).Credentials)
+  try {
+    return {changes: await serverChanges(first, server, env), close: () => server.close()}
+  } catch (error) {
+    await server.close()
+    throw error
+  }
+}
