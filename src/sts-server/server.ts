@@ -347,7 +347,7 @@ class LocalStsServer implements LocalSts {
         // reported by authenticate()
       }
     }
-    const call: StsCall = {action, accessKeyId, ok: false, at}
+    const call: StsCall = {action, accessKeyId, ok: false, at, userAgent: String(req.headers['user-agent'] ?? '')}
     this.calls.push(call)
 
     const fault = this.takeFault(action)

@@ -55,6 +55,7 @@ export interface StsCall {
   ok: boolean
   code?: string // error code when !ok; for hang/reset/garbage faults: 'Fault:hang' etc.
   at: number // server time (ms) when the request arrived
+  userAgent?: string // the client's User-Agent header: tells the AWS CLI (aws-cli/…) from an SDK (aws-sdk-js/…)
 }
 
 export interface LocalSts {
