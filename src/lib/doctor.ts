@@ -22,7 +22,7 @@ import {formatTimeLeft} from '../shells/segment.js'
 
 export type Status = 'ok' | 'warning' | 'problem'
 
-export type CheckName = 'config' | 'credentials' | 'keys' | 'mfa_serial' | 'mfa_process' | 'clock' | 'session' | 'environment' | 'shell'
+export type CheckName = 'config' | 'credentials' | 'keys' | 'mfa_serial' | 'mfa_process' | 'prompt_driver' | 'clock' | 'session' | 'environment' | 'shell' | 'exec_server'
 
 export interface Finding {
   check: CheckName
@@ -413,6 +413,18 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
           ? checkMfaProcess(command, env)
           : {check: 'mfa_process', status: 'ok', message: 'no mfa_process: mfa asks for the code on the terminal (or takes --token-code)'},
       )
+      const promptSetting = env.MFA_PROMPT_DRIVER || settings.map(s => s.mfa_prompt_driver?.trim()).find(Boolean)
+      const {checkPromptDriver} = await import('../prompt-drivers/doctor.js')
+      profileChecks.push(
+        checkPromptDriver({
+          setting: promptSetting,
+          from: env.MFA_PROMPT_DRIVER ? 'MFA_PROMPT_DRIVER' : 'mfa_prompt_driver',
+          mfaProcess: command,
+          serial: resolved?.mfaSerial ?? '',
+          profile,
+          env,
+        }),
+      )
     }
   }
 
@@ -430,6 +442,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     ...(session ? [session.finding] : []),
     ...checkEnvironment(files, profile, session?.session, env, now),
     checkShell(env, options.shell),
+    await (await import('../exec-server/doctor.js')).checkExecServer({
+      env,
+      profile,
+      serial: resolved?.mfaSerial,
+      promptSetting: env.MFA_PROMPT_DRIVER || (files ? chain(files, profile).map(s => s.mfa_prompt_driver?.trim()).find(Boolean) : undefined),
+      mfaProcess: resolved?.mfaProcess,
+    }),
   ]
   return {profile, ok: checks.every(c => c.status !== 'problem'), checks}
 }
