@@ -5,7 +5,8 @@ import {MfaError} from '../lib/errors.js'
 import {applyChanges, sessionChanges} from '../lib/envvars.js'
 import {ensureSession} from '../lib/session.js'
 import {loadExeca} from '../vendor/load.js'
-import {loadAwsFiles, profileSettings} from '../lib/aws-files.js'
+import {isUsable} from '../lib/cache.js'
+import type {ResolvedProfile} from '../lib/profile.js'
 import {nearEnd} from '../exec-server/refresh.js'
 import {wantsServer} from '../exec-server/setting.js'
 import {suggestServer} from '../exec-server/suggest.js'
@@ -48,12 +49,12 @@ function deliveredByTerminal(childPid: number | undefined): boolean {
  */
 export async function execAction(flags: SessionFlagValues & {server?: boolean}, command: readonly string[]): Promise<number> {
   const options = ensureOptions(flags)
-  const serve = wantsServer(flags.server, process.env, () => profileSettings(loadAwsFiles(process.env), options.profile))
+  const serve = (resolved: ResolvedProfile) => wantsServer(flags.server, process.env, () => resolved.settings)
   // The server renews a session near its end: one that is near it already is renewed now.
-  if (serve) options.reuse = session => !nearEnd(session)
+  options.reuse = (session, resolved) => (serve(resolved) ? !nearEnd(session) : isUsable(session))
   const result = await ensureSession(options)
   // --server: an endpoint that renews the session (loaded only then: it costs every other start).
-  const server = serve ? await (await import('../exec-server/index.js')).startExecServer(result, options) : undefined
+  const server = serve(result.resolved) ? await (await import('../exec-server/index.js')).startExecServer(result, options) : undefined
   const suggestion = server ? undefined : suggestServer(result, options)
   const env = applyChanges(process.env, server?.changes ?? sessionChanges(result.session, result.resolved.name, result.resolved.region))
 

@@ -29,7 +29,7 @@ export interface EnsureOptions {
   env?: NodeJS.ProcessEnv
   reporter: Reporter
   /** Whether a cached session of the profile is still good enough; default: more than 5 minutes left. */
-  reuse?: (session: CachedSession) => boolean
+  reuse?: (session: CachedSession, resolved: ResolvedProfile) => boolean
   /** From --prompt: how to ask for a code (a prompt driver's name or a command). */
   prompt?: string
   /** false: never ask on the terminal (the exec server: the terminal is the command's). */
@@ -126,7 +126,8 @@ async function mfaSession(
   const env = options.env ?? process.env
   const {keys, mfaSerial} = resolved
   const file = sessionCacheFile(dir, keys.name, mfaSerial)
-  const usable = resolved.roles.length === 0 && options.reuse ? options.reuse : isUsable
+  const reuse = options.reuse
+  const usable = resolved.roles.length === 0 && reuse ? (s: CachedSession) => reuse(s, resolved) : isUsable
   const matches = (s: CachedSession | undefined): s is CachedSession =>
     s !== undefined && usable(s) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial
   const first = readCache(file)
@@ -198,7 +199,7 @@ async function roleSession(resolved: ResolvedProfile, options: EnsureOptions, di
   const env = options.env ?? process.env
   const last = resolved.roles.at(-1)!
   const file = sessionFileFor(resolved, dir)
-  const usable = (s: CachedSession | undefined): s is CachedSession => s !== undefined && (options.reuse ?? isUsable)(s)
+  const usable = (s: CachedSession | undefined): s is CachedSession => s !== undefined && (options.reuse ? options.reuse(s, resolved) : isUsable(s))
   const first = readCache(file)
   if (!options.force && usable(first.session)) return {session: first.session, fresh: false}
 
