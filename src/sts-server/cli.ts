@@ -7,7 +7,7 @@
  * Prints exactly one line, {"url":"http://127.0.0.1:PORT"}, on stdout and nothing else; stops on
  * SIGTERM/SIGINT. The fixture file is JSON {"users": StsUser[], "roles": StsRole[]}; the default is the
  * demo fixture. Drive it with the control endpoints (/__local/calls, /__local/fault, /__local/clear,
- * /__local/code?serial=…, /__local/clock, /__local/role-session).
+ * /__local/code?serial=…, /__local/clock, /__local/expiry, /__local/role-session).
  */
 import {readFileSync} from 'node:fs'
 

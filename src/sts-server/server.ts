@@ -20,7 +20,7 @@ import {
 } from './sigv4.js'
 import {base32Encode, matchTotp, totp} from './totp.js'
 import {CAPTIVE_PORTAL_HTML, IAM_NS, STS_NS, el, errorXml, isoSeconds, successXml, type XmlNode} from './xml.js'
-import type {Fault, FaultRule, LocalSts, LocalStsOptions, MfaDevice, StsCall, StsRole, StsUser} from './types.js'
+import type {ExpiryRule, Fault, FaultRule, LocalSts, LocalStsOptions, MfaDevice, StsCall, StsRole, StsUser} from './types.js'
 
 export const STS_VERSION = '2011-06-15'
 export const IAM_VERSION = '2010-05-08'
@@ -208,6 +208,8 @@ class LocalStsServer implements LocalSts {
   })
   private closed = false
   private roleSessionSeconds: number | undefined
+  /** Set by setExpiry: the moment issued credentials end, instead of after their duration. */
+  private expiry: ExpiryRule | undefined
 
   constructor(options: LocalStsOptions) {
     this.offsetMs = options.clockOffsetMs ?? 0
@@ -245,6 +247,11 @@ class LocalStsServer implements LocalSts {
 
   setClockOffset(ms: number): void {
     this.offsetMs = ms
+  }
+
+  setExpiry(rule: ExpiryRule | undefined): void {
+    if (rule !== undefined && !Number.isFinite(rule.at)) throw new Error('setExpiry: at must be a time in ms')
+    this.expiry = rule && {...rule}
   }
 
   count(action: string, filter?: (c: StsCall) => boolean): number {
@@ -706,7 +713,7 @@ class LocalStsServer implements LocalSts {
       kind: what.kind,
       user: caller.user,
       sessionToken: 'IQoJb3JpZ2luX2VjE' + randomBytes(420).toString('base64'),
-      expiresAt: nowSeconds + durationSeconds * 1000,
+      expiresAt: this.expiry && (this.expiry.kind ?? what.kind) === what.kind ? this.expiry.at : nowSeconds + durationSeconds * 1000,
       mfa: what.mfa,
       role: what.role,
     }
@@ -749,6 +756,11 @@ class LocalStsServer implements LocalSts {
         case 'POST /__local/role-session': {
           const {seconds} = JSON.parse(body.toString('utf8')) as {seconds?: number | null}
           this.setRoleSessionSeconds(seconds ?? undefined)
+          return json(200, {ok: true})
+        }
+        case 'POST /__local/expiry': {
+          const rule = JSON.parse(body.toString('utf8') || 'null') as ExpiryRule | null
+          this.setExpiry(rule ?? undefined)
           return json(200, {ok: true})
         }
         case 'GET /__local/code': {

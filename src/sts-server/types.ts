@@ -68,11 +68,19 @@ export interface LocalSts {
   setClockOffset(ms: number): void // server "now" = Date.now() + offset (affects TOTP, timestamps, expirations)
   /** Every role session AssumeRole issues from now on lasts this many seconds (undefined: as requested). */
   setRoleSessionSeconds(seconds: number | undefined): void
+  /** Credentials issued from now on end at rule.at, whatever duration was asked (undefined: as asked). */
+  setExpiry(rule: ExpiryRule | undefined): void
   now(): number // server time in ms
   code(serial: string, at?: number): string // the TOTP code the device shows now (or at a time)
   addUser(u: StsUser): void
   addRole(r: StsRole): void
   close(): Promise<void>
+}
+
+/** A test's own expiry: credentials of `kind` (default: both kinds) end at `at` (epoch ms). */
+export interface ExpiryRule {
+  at: number
+  kind?: 'session' | 'role'
 }
 
 export interface LocalStsOptions {

@@ -7,6 +7,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {BIN} from '../helpers/cli.js'
 import {terminal} from '../helpers/tmux.js'
+import {clockTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {describeWith} from '../helpers/tools.js'
 import {makeWorld, type World} from '../helpers/world.js'
 
@@ -36,7 +37,7 @@ describe('no terminal', () => {
     world.sts.clearFaults()
     const r = await world.mfa(['env', '--shell', 'sh', '-t', await world.freshCode()])
     expect(r.code).toBe(0)
-    expect(r.stderr).toMatch(/^mfa: new session for profile default until \d\d:\d\d\n$/)
+    expect(r.stderr).toMatch(new RegExp(`^mfa: new session for profile default until ${oneOf(clockTexts(world.expiration(), spanOf(r)))}\n$`))
     expect(r.stdout + r.stderr).not.toContain(ESC)
   })
 })

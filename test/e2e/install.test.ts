@@ -7,6 +7,7 @@ import {appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, ren
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ROOT, run} from '../helpers/cli.js'
+import {clockTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {makeWorld} from '../helpers/world.js'
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string>}
@@ -119,7 +120,7 @@ describe('the installed mfa', () => {
       renameSync(core, `${core}.off`)
       try {
         const env = await installedMfa(['env', '--shell', 'json', '--token-code', await world.freshCode()], world.env())
-        expect(env.stderr).toMatch(/^mfa: new session for profile default until \d\d:\d\d\n$/)
+        expect(env.stderr).toMatch(new RegExp(`^mfa: new session for profile default until ${oneOf(clockTexts(world.expiration(), spanOf(env)))}\n$`))
         expect(env.code).toBe(0)
         const vars = JSON.parse(env.stdout) as Record<string, string | null>
         expect(vars.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/)

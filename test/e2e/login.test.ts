@@ -4,6 +4,7 @@
  */
 import {chmodSync, existsSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {clockTexts, leftTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
 
@@ -20,7 +21,9 @@ const gst = () => world.sts.count('GetSessionToken', c => c.ok)
 describe('mfa login', () => {
   test('trades a code for a session, kept in the cache and in [mfa]', async () => {
     const r = await world.mfa(['login', '--token-code', await world.freshCode()])
-    expect(r.stderr).toMatch(/^mfa: session for arn:aws:iam::123456789012:user\/demo \(profile default\) until \d\d:\d\d \(11h5\dm\)$/m)
+    const expiration = world.expiration()
+    const until = `${oneOf(clockTexts(expiration, spanOf(r)))} \\(${oneOf(leftTexts(expiration, spanOf(r)))}\\)`
+    expect(r.stderr).toMatch(new RegExp(`^mfa: session for arn:aws:iam::123456789012:user/demo \\(profile default\\) until ${until}$`, 'm'))
     expect(r.stderr).toMatch(/use it with: aws --profile mfa/)
     expect(r.stdout).toBe('')
     expect(r.code).toBe(0)
@@ -161,7 +164,8 @@ describe('mfa status', () => {
     const before = world.sts.count('GetCallerIdentity')
     const r = await world.mfa(['status'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/^session: +valid, 11h5\dm left \(until \d\d:\d\d\)$/m)
+    const expiration = world.expiration()
+    expect(r.stdout).toMatch(new RegExp(`^session: +valid, ${oneOf(leftTexts(expiration, spanOf(r)))} left \\(until ${oneOf(clockTexts(expiration, spanOf(r)))}\\)$`, 'm'))
     expect(r.stdout).toMatch(/^identity: +arn:aws:iam::123456789012:user\/demo$/m)
     expect(world.sts.count('GetCallerIdentity')).toBe(before + 1)
     const json = JSON.parse((await world.mfa(['status', '--json'])).stdout)

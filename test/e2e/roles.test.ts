@@ -5,6 +5,7 @@
 import {chmodSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {BIN} from '../helpers/cli.js'
+import {clockTexts, leftTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
 
@@ -62,7 +63,11 @@ const count = (action: string) => world.sts.count(action, c => c.ok)
 describe('roles', () => {
   test('a role through its source profile: one MFA session, then AssumeRole with it', async () => {
     const r = await world.mfa(['login', '-p', 'admin', '-t', await world.freshCode()])
-    expect(r.stderr).toMatch(/^mfa: session for arn:aws:sts::123456789012:assumed-role\/demo-admin\/mfa-demo \(profile admin\) until \d\d:\d\d \(5\dm\)$/m)
+    const expiration = world.expiration('role')
+    const until = `${oneOf(clockTexts(expiration, spanOf(r)))} \\(${oneOf(leftTexts(expiration, spanOf(r)))}\\)`
+    expect(r.stderr).toMatch(new RegExp(`^mfa: session for arn:aws:sts::123456789012:assumed-role/demo-admin/mfa-demo \\(profile admin\\) until ${until}$`, 'm'))
+    // A role assumed with session credentials lasts at most an hour.
+    expect(Date.parse(expiration) - r.endedAt).toBeLessThanOrEqual(3600_000)
     expect(r.code).toBe(0)
     expect(count('GetSessionToken')).toBe(1)
     expect(count('AssumeRole')).toBe(1)
@@ -209,16 +214,18 @@ describe('one prompt for many callers', () => {
   })
 
   test('a code that was already used makes mfa_process wait for the next window, and say so', async () => {
-    const script = join(world.home, 'totp.mjs')
-    writeFileSync(
-      script,
-      `#!${process.execPath}\nconst r = await fetch(${JSON.stringify(world.sts.url + '/__local/code?serial=' + encodeURIComponent(DEMO.mfaSerial))}); console.log((await r.json()).code)\n`,
-    )
+    // A device that shows the same code twice, then the next window's: the codes are chosen here,
+    // not read off the clock, so the test holds on any second. STS accepts the next window's code
+    // now, and the one after it once mfa has waited for a window to pass.
+    const window = Math.floor(world.sts.now() / 30_000)
+    const codeOf = (w: number) => world.sts.code(DEMO.mfaSerial, w * 30_000 + 1)
+    const codes = [codeOf(window + 1), codeOf(window + 1), codeOf(window + 2)]
+    const script = join(world.home, 'device.sh')
+    const counter = join(world.home, 'device.count')
+    writeFileSync(counter, '0')
+    writeFileSync(script, `#!/bin/sh\nn=$(cat '${counter}'); echo $((n + 1)) > '${counter}'\ncase $n in 0) echo ${codes[0]};; 1) echo ${codes[1]};; *) echo ${codes[2]};; esac\n`)
     chmodSync(script, 0o755)
     writeFileSync(world.configPath, config().replace('[default]\n', `[default]\nmfa_process = ${script}\n`))
-    // Start early in a window so that both logins fall in it.
-    const wait = 30_000 - (world.sts.now() % 30_000)
-    if (wait < 5_000) await new Promise(resolve => setTimeout(resolve, wait + 100))
     expect((await world.mfa(['login'])).code).toBe(0)
     const r = await world.mfa(['login', '--force'], {timeoutMs: 60_000})
     expect(r.stderr).toMatch(/^mfa: code from mfa_process was already used; waiting \d+ s for the next one…$/m)

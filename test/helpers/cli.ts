@@ -16,6 +16,9 @@ export interface RunResult {
   stderr: string
   /** Wall time in ms. */
   ms: number
+  /** The clock (epoch ms) just before the process started and just after it ended. */
+  startedAt: number
+  endedAt: number
 }
 
 export interface RunOptions {
@@ -47,7 +50,8 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({code, signal, stdout, stderr, ms: Date.now() - started})
+      const endedAt = Date.now()
+      resolve({code, signal, stdout, stderr, ms: endedAt - started, startedAt: started, endedAt})
     })
     child.stdin!.on('error', () => {})
     child.stdin!.end(options.input ?? '')

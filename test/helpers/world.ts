@@ -9,6 +9,7 @@ import {join} from 'node:path'
 import {startLocalSts, type LocalSts} from '../../src/sts-server/index.js'
 import {DEMO, demoFixture} from '../../src/sts-server/fixture.js'
 import {mfa, run, type RunOptions, type RunResult} from './cli.js'
+import {TEST_TZ} from './clock.js'
 
 export {DEMO}
 
@@ -37,6 +38,8 @@ export interface World {
   code(at?: number): string
   /** A valid code that has not been used yet: the current one, or the next window's when the current was used. */
   freshCode(): Promise<string>
+  /** The expiration (RFC 3339) of the cached session of this kind, as mfa stored it. */
+  expiration(kind?: 'session' | 'role'): string
   read(path: string): string
   mode(path: string): number
   /** Every file under HOME with its content, to prove that nothing changed. */
@@ -60,7 +63,8 @@ export async function makeWorld(options: {config?: string; credentials?: string;
     PATH: process.env.PATH,
     HOME: home,
     LANG: 'C.UTF-8',
-    TZ: 'UTC',
+    // The suite's own zone (UTC when it has none): CI runs the time-printing tests under several.
+    TZ: TEST_TZ,
     AWS_ENDPOINT_URL_STS: sts.url,
     AWS_ENDPOINT_URL_IAM: sts.url,
     AWS_EC2_METADATA_DISABLED: 'true',
@@ -90,6 +94,14 @@ export async function makeWorld(options: {config?: string; credentials?: string;
         }
         await new Promise(resolve => setTimeout(resolve, 30_000 - (sts.now() % 30_000) + 50))
       }
+    },
+    expiration(kind = 'session') {
+      const stored = readdirSync(join(aws, 'mfa'))
+        .filter(n => /^(session|role)-.*\.json$/.test(n))
+        .map(n => JSON.parse(readFileSync(join(aws, 'mfa', n), 'utf8')) as {Kind: string; Credentials: {Expiration: string}})
+        .filter(s => s.Kind === kind)
+      if (stored.length !== 1) throw new Error(`expected one cached ${kind}, found ${stored.length}`)
+      return stored[0].Credentials.Expiration
     },
     read: path => readFileSync(path, 'utf8'),
     mode: path => statSync(path).mode & 0o777,

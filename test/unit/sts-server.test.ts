@@ -236,6 +236,28 @@ describe('GetSessionToken', () => {
     expect(badCode).toMatchObject({name: 'ValidationError', status: 400})
   })
 
+  test('setExpiry: a test chooses when issued credentials end, for sessions, roles or both', async () => {
+    const u = newUser()
+    const at = Math.floor(server.now() / 1000) * 1000 + 90_000
+    try {
+      server.setExpiry({at, kind: 'session'})
+      const s = await sts(keysOf(u)).send(new GetSessionTokenCommand({DurationSeconds: 3600}))
+      expect(s.Credentials!.Expiration!.getTime()).toBe(at)
+      // roles keep their own duration under a session-only rule
+      const keys = {accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey}
+      const role = await sts(keys).send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCOUNT}:role/readonly`, RoleSessionName: 'x1'}))
+      expect(role.Credentials!.Expiration!.getTime() - server.now()).toBeGreaterThan(3500_000)
+      server.setExpiry({at: at + 1000})
+      const both = await sts(keys).send(new AssumeRoleCommand({RoleArn: `arn:aws:iam::${ACCOUNT}:role/readonly`, RoleSessionName: 'x2'}))
+      expect(both.Credentials!.Expiration!.getTime()).toBe(at + 1000)
+      expect(() => server.setExpiry({at: Number.NaN})).toThrow(/at must be a time/)
+    } finally {
+      server.setExpiry(undefined)
+    }
+    const asked = await sts(keysOf(u)).send(new GetSessionTokenCommand({DurationSeconds: 900}))
+    expect(asked.Credentials!.Expiration!.getTime() - server.now()).toBeGreaterThan(800_000)
+  })
+
   test('wrong code, reused code and a code from 2 windows ago are refused; 1 window ago is accepted', async () => {
     const u = newUser()
     const client = sts(keysOf(u))
