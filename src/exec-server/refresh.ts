@@ -4,6 +4,7 @@
  * question on the terminal, by one refresh at a time however many requests arrive.
  */
 import {type CachedSession, expiresAt} from '../lib/cache.js'
+import {EXIT, MfaError} from '../lib/errors.js'
 import type {EnsureOptions, SessionResult} from '../lib/session.js'
 
 /** A session of an hour or more is replaced when this much is left. */
@@ -12,6 +13,11 @@ export const REFRESH_BEFORE_MS = 15 * 60_000
 const WAIT_FOR_REFRESH_MS = 1500
 /** The old session is served while a refresh runs only when it has more than this left. */
 const STILL_VALID_MS = 5_000
+/**
+ * After a person cancels the dialog for a code, no dialog comes back for this long: an SDK retries a
+ * failed request (botocore 3 times), and each retry must not open a new dialog.
+ */
+export const QUIET_AFTER_CANCEL_MS = 60_000
 
 /** The whole lifetime of a session, as issued. */
 export function lifetimeMs(session: CachedSession): number {
@@ -48,6 +54,7 @@ export function sessionKeeper(
 ): Keeper {
   let current = first
   let refreshing: Promise<CachedSession> | undefined
+  let quietUntil = 0
   const refreshOptions: EnsureOptions = {
     ...options,
     tokenCode: undefined,
@@ -57,9 +64,10 @@ export function sessionKeeper(
     reuse: session => !nearEnd(session),
   }
   const refresh = () =>
-    (refreshing ??= ensure(refreshOptions)
+    (refreshing ??= ensure(Date.now() < quietUntil ? {...refreshOptions, ask: false} : refreshOptions)
       .then(result => (current = result.session))
       .catch(error => {
+        if (error instanceof MfaError && error.exitCode === EXIT.cancelled) quietUntil = Date.now() + QUIET_AFTER_CANCEL_MS
         onError(error)
         throw error
       })

@@ -34,6 +34,8 @@ export interface EnsureOptions {
   prompt?: string
   /** false: never ask on the terminal (the exec server: the terminal is the command's). */
   terminal?: boolean
+  /** false: ask no one (no terminal, no dialog): only --token-code or mfa_process give a code. */
+  ask?: boolean
 }
 
 export interface SessionResult {
@@ -149,6 +151,7 @@ async function mfaSession(
       prompt: options.prompt ?? (env.MFA_PROMPT_DRIVER || undefined) ?? resolved.promptDriver,
       ykmanAccount: resolved.ykmanAccount,
       terminal: options.terminal,
+      ask: options.ask,
       requestedProfile: resolved.name,
       env,
       cacheDir: dir,

@@ -66,6 +66,8 @@ export interface CodeRequest {
   ykmanAccount?: string
   /** false: the terminal is not mfa's to ask on (the exec server). */
   terminal?: boolean
+  /** false: no prompt driver asks (the exec server, just after a person cancelled its dialog). */
+  ask?: boolean
   /** The profile the session is for (a role's profile), for `mfa login -p` in messages. */
   requestedProfile?: string
   env?: NodeJS.ProcessEnv
@@ -101,6 +103,7 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
       await sleep(wait)
     }
   }
+  if (req.ask === false) throw noWayToAsk(req)
   const {askForCode} = await import('../prompt-drivers/index.js')
   return askForCode(req)
 }

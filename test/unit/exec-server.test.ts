@@ -104,6 +104,17 @@ describe('the keeper', () => {
   })
 })
 
+test('after a cancelled dialog, the next renewals for a minute ask no one', async () => {
+  const asked: Array<boolean | undefined> = []
+  const ensure = jest.fn(async (o: EnsureOptions) => {
+    asked.push(o.ask)
+    throw new MfaError('cancelled: no code was entered; nothing was changed', {exitCode: 130})
+  })
+  const keeper = sessionKeeper(session(60 * S, 61 * S), ensure, options, () => {})
+  for (let i = 0; i < 3; i++) await expect(keeper.get()).rejects.toThrow(/cancelled/)
+  expect(asked).toEqual([undefined, false, false])
+})
+
 test('loopback: 127.0.0.0/8, ::1 and mapped 127.x; nothing else', () => {
   for (const a of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1']) expect([a, isLoopback(a)]).toEqual([a, true])
   for (const a of ['192.0.2.2', '10.0.0.1', '::ffff:10.0.0.1', '169.254.170.2', '', undefined, '127.0.0.1.evil', '1127.0.0.1']) expect([a, isLoopback(a)]).toEqual([a, false])
