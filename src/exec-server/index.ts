@@ -40,7 +40,13 @@ export async function startExecServer(first: SessionResult, options: EnsureOptio
   const keeper = sessionKeeper(first.session, ensureSession, {...options, reporter: {say: () => {}}}, errorTeller())
   const server = await startCredentialServer(async () => (await keeper.get()).Credentials)
   try {
-    return {changes: await serverChanges(first, server, env), close: () => server.close()}
+    const close = async () => {
+      await server.close()
+      // The command has ended, but a renewal may still wait at a dialog nobody needs now: mfa exits
+      // once its exit code is set (execa closes the dialog, the exit handler releases the lock).
+      if (keeper.busy()) setImmediate(() => process.exit())
+    }
+    return {changes: await serverChanges(first, server, env), close}
   } catch (error) {
     await server.close()
     throw error

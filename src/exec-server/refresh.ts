@@ -40,6 +40,8 @@ export function nearEnd(session: CachedSession, now = Date.now()): boolean {
 export interface Keeper {
   /** The session to serve now: the current one, or a new one when it is near its end. */
   get(): Promise<CachedSession>
+  /** True while a renewal runs (it may be waiting for a person at a dialog). */
+  busy(): boolean
 }
 
 /**
@@ -74,6 +76,7 @@ export function sessionKeeper(
       .finally(() => (refreshing = undefined)))
 
   return {
+    busy: () => refreshing !== undefined,
     async get() {
       if (!nearEnd(current)) return current
       const old = current
