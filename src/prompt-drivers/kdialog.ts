@@ -4,7 +4,7 @@
  * as an argument, so no quoting is involved.
  */
 import {dialogText, type PromptDriver, type PromptRequest} from './types.js'
-import {findOnPath, runDialog} from './run.js'
+import {entryOrCancel, findOnPath, runDialog} from './run.js'
 import {hasDisplay} from './zenity.js'
 
 export function kdialogArgs(request: PromptRequest): string[] {
@@ -18,6 +18,6 @@ export const kdialog: PromptDriver = {
   unavailable: env => (!findOnPath('kdialog', env) ? 'kdialog is not installed' : !hasDisplay(env) ? 'there is no desktop (neither DISPLAY nor WAYLAND_DISPLAY is set)' : undefined),
   async ask(request) {
     const answer = await runDialog('kdialog', kdialogArgs(request), request.env)
-    return answer.exitCode === 0 ? answer.stdout : undefined
+    return entryOrCancel('kdialog', answer, a => a.exitCode === 1)
   },
 }

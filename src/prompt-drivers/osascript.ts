@@ -6,7 +6,7 @@
  * osascript exit 1.
  */
 import {dialogText, type PromptDriver, type PromptRequest} from './types.js'
-import {findOnPath, runDialog} from './run.js'
+import {entryOrCancel, findOnPath, runDialog} from './run.js'
 
 export const OSASCRIPT_SOURCE = [
   'on run argv',
@@ -25,6 +25,7 @@ export const osascript: PromptDriver = {
   unavailable: env => (process.platform !== 'darwin' ? 'osascript dialogs need macOS' : !findOnPath('osascript', env) ? 'osascript is not found' : undefined),
   async ask(request) {
     const answer = await runDialog('osascript', osascriptArgs(request), request.env)
-    return answer.exitCode === 0 ? answer.stdout : undefined
+    // Cancel is AppleScript's error -128, "User canceled."; any other error is a failure to ask.
+    return entryOrCancel('osascript', answer, a => /\(-128\)/.test(a.problem))
   },
 }

@@ -21,6 +21,17 @@ export function findOnPath(tool: string, env: NodeJS.ProcessEnv): string | undef
 export interface Answer {
   exitCode: number
   stdout: string
+  /** Its first line of stderr, when piped: for the message when it fails. */
+  problem: string
+}
+
+/** A dialog's answer: the entry on OK, undefined when the person cancelled, an error when it could not ask. */
+export function entryOrCancel(tool: string, answer: Answer, cancelled: (answer: Answer) => boolean): string | undefined {
+  if (answer.exitCode === 0) return answer.stdout
+  if (cancelled(answer)) return undefined
+  throw new MfaError(`${tool} could not ask for the code (exit ${answer.exitCode}${answer.problem ? `: ${answer.problem}` : ''})`, {
+    hint: 'Check that the desktop works (DISPLAY or WAYLAND_DISPLAY), or choose another mfa_prompt_driver.',
+  })
 }
 
 export async function runDialog(file: string, args: string[], env: NodeJS.ProcessEnv, options: {shell?: boolean; stderr?: 'inherit' | 'pipe'} = {}): Promise<Answer> {
@@ -37,5 +48,6 @@ export async function runDialog(file: string, args: string[], env: NodeJS.Proces
   if (result.timedOut) throw new MfaError(`${file} got no answer within ${DIALOG_TIMEOUT_MS / 60_000} minutes`, {hint: 'Run the command again and answer the dialog.'})
   const code = (result as {code?: string}).code
   if (code === 'ENOENT') throw new MfaError(`${file} was not found`, {hint: 'Install it, or choose another mfa_prompt_driver.'})
-  return {exitCode: result.exitCode ?? 128, stdout: String(result.stdout ?? '')}
+  const problem = String(result.stderr ?? '').split('\n').map(l => l.trim()).find(Boolean) ?? ''
+  return {exitCode: result.exitCode ?? 128, stdout: String(result.stdout ?? ''), problem: problem.slice(0, 200)}
 }

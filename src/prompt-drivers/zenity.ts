@@ -1,6 +1,9 @@
-/** zenity: a GTK dialog on a Linux desktop (X11 or Wayland). OK prints the entry; Cancel exits 1, a timeout 5. */
+/**
+ * zenity: a GTK dialog on a Linux desktop (X11 or Wayland). OK prints the entry; Cancel (or Escape,
+ * or closing the window) exits 1, a timeout 5; anything else is a failure to ask, not a cancel.
+ */
 import {dialogText, type PromptDriver, type PromptRequest} from './types.js'
-import {findOnPath, runDialog} from './run.js'
+import {entryOrCancel, findOnPath, runDialog} from './run.js'
 
 /** zenity reads --text as Pango markup: &, < and > must be entities. */
 export function pangoEscape(text: string): string {
@@ -22,6 +25,6 @@ export const zenity: PromptDriver = {
   unavailable: env => (!findOnPath('zenity', env) ? 'zenity is not installed' : !hasDisplay(env) ? 'there is no desktop (neither DISPLAY nor WAYLAND_DISPLAY is set)' : undefined),
   async ask(request) {
     const answer = await runDialog('zenity', zenityArgs(request), {NO_AT_BRIDGE: '1', ...request.env})
-    return answer.exitCode === 0 ? answer.stdout : undefined
+    return entryOrCancel('zenity', answer, a => a.exitCode === 1 || a.exitCode === 5)
   },
 }

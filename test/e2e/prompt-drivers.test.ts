@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {BIN} from '../helpers/cli.js'
 import {startDesktop, type Desktop} from '../helpers/desktop.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
+import type {RunResult} from '../helpers/cli.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
 
 const CONFIG = `[default]
@@ -33,6 +34,14 @@ beforeEach(async () => {
 afterEach(async () => {
   await world.close()
 })
+
+/** The dialog a running caller opened; if the caller ends first, its output says why there is none. */
+async function dialogOf(running: Promise<RunResult>, title = DIALOG, timeoutMs = 30_000): Promise<string> {
+  const ended = running.then(r => {
+    throw new Error(`the caller ended (exit ${r.code}) before a dialog "${title}" showed: ${r.stderr}`)
+  })
+  return Promise.race([desktop.waitFor(title, timeoutMs), ended])
+}
 
 const getSessionTokens = () => world.sts.calls.filter(c => c.action === 'GetSessionToken')
 
@@ -74,8 +83,8 @@ describe('without a terminal or a desktop', () => {
   })
 })
 
+let desktop: Desktop
 describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb), answered by xdotool', () => {
-  let desktop: Desktop
   beforeAll(async () => {
     desktop = await startDesktop()
   })
@@ -87,7 +96,7 @@ describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb)
 
   test('`setsid mfa credential-process </dev/null` gets its code from the dialog titled with the profile', async () => {
     const running = noTerminal(['credential-process'], env())
-    const window = await desktop.waitFor(DIALOG)
+    const window = await dialogOf(running)
     await desktop.type(window, await world.freshCode(), 'Return')
     const r = await running
     expect({code: r.code, stderr: r.stderr}).toEqual({code: 0, stderr: ''})
@@ -97,7 +106,7 @@ describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb)
 
   test('the AWS CLI, through credential_process with no terminal, gets its credentials after the dialog', async () => {
     const running = world.run('sh', ['-c', `exec setsid --wait ${AWS_CLI} sts get-caller-identity --profile cp --endpoint-url "$AWS_ENDPOINT_URL_STS" --output text --query Arn </dev/null`], {env: env(), timeoutMs: 60_000})
-    const window = await desktop.waitFor(DIALOG)
+    const window = await dialogOf(running)
     await desktop.type(window, await world.freshCode(), 'Return')
     const r = await running
     expect({code: r.code, stdout: r.stdout.trim(), stderr: r.stderr}).toEqual({code: 0, stdout: DEMO.userArn, stderr: ""})
@@ -105,7 +114,7 @@ describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb)
 
   test('8 callers at once see one dialog; one code, one GetSessionToken, the same session for all', async () => {
     const runs = Array.from({length: 8}, () => noTerminal(['credential-process'], env()))
-    const window = await desktop.waitFor(DIALOG)
+    const window = await dialogOf(Promise.race(runs))
     let most = 0
     for (let i = 0; i < 15; i++) {
       most = Math.max(most, (await desktop.windows(DIALOG)).length)
@@ -122,7 +131,7 @@ describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb)
 
   test('Cancel in the dialog: exit 130 at once, and no GetSessionToken', async () => {
     const running = noTerminal(['credential-process'], env())
-    const window = await desktop.waitFor(DIALOG)
+    const window = await dialogOf(running)
     await desktop.key(window, 'Escape')
     const r = await running
     expect({code: r.code, stdout: r.stdout, stderr: r.stderr}).toEqual({code: 130, stdout: '', stderr: 'mfa: cancelled: no code was entered; nothing was changed\n'})
@@ -131,10 +140,10 @@ describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb)
 
   test('a wrong answer in the dialog is asked again', async () => {
     const running = noTerminal(['login', '-p', 'admin'], env())
-    const first = await desktop.waitFor(`${DIALOG} admin`)
+    const first = await dialogOf(running, `${DIALOG} admin`)
     await desktop.type(first, '12ab', 'Return')
     await sleep(300)
-    const second = await desktop.waitFor(`${DIALOG} admin`)
+    const second = await dialogOf(running, `${DIALOG} admin`)
     await desktop.type(second, await world.freshCode(), 'Return')
     const r = await running
     expect(r.code).toBe(0)
@@ -154,7 +163,7 @@ describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb)
     const running = world.mfa(['exec', '--server', '-p', 'admin', '--', process.execPath, '--input-type=module', '-e', script], {env: env(), timeoutMs: 90_000})
     await sleep(1000)
     expect((await world.mfa(['logout'])).code).toBe(0)
-    const window = await desktop.waitFor(`${DIALOG} admin`, 40_000)
+    const window = await dialogOf(running, `${DIALOG} admin`, 40_000)
     await desktop.type(window, await world.freshCode(), 'Return')
     const r = await running
     expect({code: r.code, stdout: r.stdout}).toEqual({code: 0, stdout: '200 200\n'})
@@ -174,7 +183,7 @@ describeWith(['Xvfb', 'xdotool', 'zenity', AWS_CLI], 'zenity on a desktop (Xvfb)
     // The MFA session behind the role ends while the command runs.
     await sleep(1000)
     expect((await world.mfa(['logout'])).code).toBe(0)
-    await desktop.waitFor(`${DIALOG} admin`, 40_000)
+    await dialogOf(running, `${DIALOG} admin`, 40_000)
     const r = await running
     expect(r.code).toBe(4)
     expect(performance.now() - started).toBeLessThan(30_000)

@@ -11,7 +11,8 @@ import {kdialogArgs} from '../../src/prompt-drivers/kdialog.js'
 import {osascriptArgs} from '../../src/prompt-drivers/osascript.js'
 import type {PromptRequest} from '../../src/prompt-drivers/types.js'
 import {ykmanArgs} from '../../src/prompt-drivers/ykman.js'
-import {pangoEscape, zenityArgs} from '../../src/prompt-drivers/zenity.js'
+import {pangoEscape, zenity, zenityArgs} from '../../src/prompt-drivers/zenity.js'
+import {kdialog} from '../../src/prompt-drivers/kdialog.js'
 
 const SERIAL = 'arn:aws:iam::123456789012:mfa/demo'
 const request = (extra: Partial<PromptRequest> = {}): PromptRequest => ({
@@ -122,5 +123,26 @@ describe('which driver asks', () => {
 
   test('the exec server (no terminal of its own) never takes the terminal, even when it is named', () => {
     expect(() => chooseDriver(req({prompt: 'terminal', terminal: false}), {PATH: bin, DISPLAY: ':1'})).toThrow(/in another terminal/)
+  })
+})
+
+describe('a dialog that cannot ask is a failure, not a cancel', () => {
+  const fake = (tool: string, body: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mfa-fake-'))
+    writeFileSync(join(dir, tool), `#!/bin/sh\n${body}\n`)
+    chmodSync(join(dir, tool), 0o755)
+    return {PATH: `${dir}:/usr/bin:/bin`, DISPLAY: ':1'}
+  }
+
+  test('zenity: OK gives the entry; exit 1 (Cancel, Escape) and 5 (timeout) cancel; anything else fails with its message', async () => {
+    expect(await zenity.ask(request({env: fake('zenity', 'echo 123456')}))).toBe('123456')
+    expect(await zenity.ask(request({env: fake('zenity', 'exit 1')}))).toBeUndefined()
+    expect(await zenity.ask(request({env: fake('zenity', 'exit 5')}))).toBeUndefined()
+    await expect(zenity.ask(request({env: fake('zenity', 'echo "cannot open display: :1" >&2; exit 255')}))).rejects.toThrow('zenity could not ask for the code (exit 255: cannot open display: :1)')
+  })
+
+  test('kdialog: exit 1 cancels; anything else fails', async () => {
+    expect(await kdialog.ask(request({env: fake('kdialog', 'exit 1')}))).toBeUndefined()
+    await expect(kdialog.ask(request({env: fake('kdialog', 'exit 2')}))).rejects.toThrow(/^kdialog could not ask for the code \(exit 2\)$/)
   })
 })
