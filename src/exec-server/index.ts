@@ -42,9 +42,11 @@ export async function startExecServer(first: SessionResult, options: EnsureOptio
   try {
     const close = async () => {
       await server.close()
-      // The command has ended, but a renewal may still wait at a dialog nobody needs now: mfa exits
-      // once its exit code is set (execa closes the dialog, the exit handler releases the lock).
-      if (keeper.busy()) setImmediate(() => process.exit())
+      // The command has ended, but a renewal may still wait at a dialog nobody needs now. It must not
+      // keep mfa alive: a second from now (its exit code is set by then, on either path) mfa exits,
+      // execa closes the dialog and the exit handler releases the lock. Unref'd: a process with
+      // nothing left to wait for exits at once, as always.
+      if (keeper.busy()) setTimeout(() => process.exit(), 1000).unref()
     }
     return {changes: await serverChanges(first, server, env), close}
   } catch (error) {
