@@ -9,8 +9,11 @@ import type {EnsureOptions, SessionResult} from '../lib/session.js'
 
 /** A session of an hour or more is replaced when this much is left. */
 export const REFRESH_BEFORE_MS = 15 * 60_000
-/** How long a request waits for a refresh before it gets the old session, while that is still valid. */
-const WAIT_FOR_REFRESH_MS = 1500
+/**
+ * How long a request waits for a refresh before it gets the old session, while that is still valid:
+ * well within the shortest client timeout, the JavaScript SDK's 1 s (botocore's is 2 s).
+ */
+const WAIT_FOR_REFRESH_MS = 500
 /** The old session is served while a refresh runs only when it has more than this left. */
 const STILL_VALID_MS = 5_000
 /**
@@ -82,8 +85,8 @@ export function sessionKeeper(
       const old = current
       const next = refresh()
       if (expiresAt(old) - Date.now() <= STILL_VALID_MS) return next
-      // A refresh that needs a person (a dialog for a code) must not hold the SDK's request past its
-      // timeout (botocore: 2 s): the old session, still valid, is served meanwhile.
+      // A refresh that needs a person (a dialog for a code), or waits for another process's, must not
+      // hold the SDK's request past its timeout: the old session, still valid, is served meanwhile.
       let timer: NodeJS.Timeout | undefined
       const wait = new Promise<CachedSession>(resolve => (timer = setTimeout(() => resolve(old), WAIT_FOR_REFRESH_MS)))
       try {

@@ -231,8 +231,11 @@ describeWith([AWS_CLI], 'a long command: the AWS CLI and the JavaScript SDK acro
     const results = await Promise.all(runs)
     const logs = results.map((_, i) => readFileSync(join(world.home, `loop-${i}.log`), 'utf8').trimEnd().split('\n'))
     for (const [i, r] of results.entries()) {
-      // Nothing on stderr but the start, where four wait for the first to assume the role.
-      const notices = r.stderr.split('\n').filter(l => l && !/^mfa: waiting for another mfa process \(pid \d+\) that is assuming /.test(l))
+      // Nothing on stderr but the start, where four wait for the first to assume the role (and, on a
+      // loaded machine, the JavaScript SDK's note that an answer took more than its 1 s: not a failure).
+      const notices = r.stderr
+        .split('\n')
+        .filter(l => l && !/^mfa: waiting for another mfa process \(pid \d+\) that is assuming /.test(l) && !/\[WARN\] a request has exceeded the configured 1000 ms requestTimeout/.test(l))
       expect([i, r.code, notices, logs[i].filter(l => / fail /.test(l))]).toEqual([i, 0, [], []])
       expect(logs[i].filter(l => l.startsWith('cli ok')).length).toBeGreaterThanOrEqual(8)
       // The SDK client, made once, saw at least three sessions: the first and two renewals.

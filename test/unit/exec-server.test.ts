@@ -81,7 +81,7 @@ describe('the keeper', () => {
     const keeper = sessionKeeper(session(60 * MIN, 50 * MIN), ensure, options, () => {})
     const started = Date.now()
     expect((await keeper.get()).Credentials.AccessKeyId).toBe('ASIAFIRST')
-    expect(Date.now() - started).toBeLessThan(1900)
+    expect(Date.now() - started).toBeLessThan(950)
     finish({session: session(60 * MIN, 0, 'ASIANEW')} as SessionResult)
     await sleep(10)
     expect((await keeper.get()).Credentials.AccessKeyId).toBe('ASIANEW')
