@@ -2,14 +2,13 @@
 // - dist/fast.cjs: src/fast.ts and everything the hot commands import, one CommonJS file. One file
 //   instead of dozens of modules, and CommonJS instead of ES modules: Node's ES module loader and
 //   its `import ... from 'node:fs'` (which loads Node's whole stream machinery) stay out of the start.
-// - dist/vendor/execa.cjs: execa, minified, on its own: only `mfa exec` and mfa_process load it
-//   (bundled it loads in a fraction of the time of its ~100 separate modules).
-// - dist/vendor/execa.cjs.cache: V8's code cache for execa, so that `mfa exec` does not compile it on
-//   every start (measured: ~20 ms less). dist/fast.cjs gets none: its cache held little more than
+// - dist/startup/execa-bundle.cjs: execa, minified, on its own: only `mfa exec` and mfa_process load
+//   it (bundled it loads in a fraction of the time of its ~100 separate modules).
+// - dist/startup/execa-bundle.cjs.cache: V8's code cache for execa (src/startup/code-cache.ts), so
+//   that `mfa exec` does not compile it on every start (measured: ~20 ms less). dist/fast.cjs gets none: its cache held little more than
 //   the top level (V8 compiles functions lazily), and it measured no faster than require().
 // oclif and the AWS SDK stay outside: they load only on the paths that need them.
 import {build} from 'esbuild'
-import {createRequire} from 'node:module'
 
 const common = {
   bundle: true,
@@ -24,12 +23,12 @@ const common = {
   supported: {'dynamic-import': false},
 }
 
-await build({...common, entryPoints: {'vendor/execa': 'src/vendor/execa.ts'}, minify: true})
+await build({...common, entryPoints: {'startup/execa-bundle': 'src/startup/execa-bundle.ts'}, minify: true})
 
 await build({
   ...common,
   entryPoints: {fast: 'src/fast.ts'},
-  // execa comes from dist/vendor/execa.cjs on this path (src/vendor/load.ts).
+  // execa comes from dist/startup/execa-bundle.cjs on this path (src/startup/execa.ts).
   external: ['@oclif/core', '@aws-sdk/*', '@smithy/*', 'execa'],
   define: {'import.meta.url': '__mfaUrl'},
   banner: {js: "const __mfaUrl = require('node:url').pathToFileURL(__filename).href;"},
@@ -37,7 +36,7 @@ await build({
 
 // The cache is made after execa has run a command the way `mfa exec` runs one, so that the
 // functions that takes are compiled into it too, not only the module's top level.
-const {load, saveCache} = createRequire(import.meta.url)('../bin/run.js')
-const vendor = new URL('../dist/vendor/execa.cjs', import.meta.url).pathname
-await load(vendor, true).execa(process.execPath, ['-e', '0'], {stdio: 'inherit', reject: false, extendEnv: false, env: {}})
-saveCache(vendor)
+const {loadBundle, saveCache} = await import('../dist/startup/code-cache.js')
+const execa = new URL('../dist/startup/execa-bundle.cjs', import.meta.url).pathname
+await loadBundle(execa, true).execa(process.execPath, ['-e', '0'], {stdio: 'inherit', reject: false, extendEnv: false, env: {}})
+saveCache(execa)

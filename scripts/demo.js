@@ -6,7 +6,7 @@ import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs
 import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {DEMO, demoFixture, startLocalSts} from '../dist/sts-server/index.js'
+import {DEMO, demoFixture, startLocalSts} from '../sts-server/dist/index.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.js')

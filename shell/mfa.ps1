@@ -18,18 +18,20 @@
 #   MFA_WARN=1          warn on stderr, once per session, when it has less than 10 minutes left
 
 $global:__mfa_bin = __MFA_BIN__
+# On Windows a .js file is no program (it would open in Windows Script Host): node runs it there.
+$global:__mfa_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]'\'
 # Tells `mfa doctor` (a child process) that the integration is loaded.
 $env:MFA_SHELL = 'powershell'
 # Safe under Set-StrictMode: every variable read below exists, environment variables are read
 # through [Environment] (null when unset).
 if (-not (Test-Path variable:global:__mfa_warned)) { $global:__mfa_warned = $null }
-if (-not (Test-Path variable:global:__mfa_hooked)) { $global:__mfa_hooked = 0 }
 
+# Methods, not cmdlets, on the prompt path: Get-Variable on a missing name costs a millisecond.
 function global:__mfa_setting([string]$Name) {
     $value = [Environment]::GetEnvironmentVariable($Name)
     if ($null -eq $value) {
-        $variable = Get-Variable -Name $Name -Scope Global -ErrorAction SilentlyContinue
-        if ($null -ne $variable) { $value = [string]$variable.Value }
+        $variable = $ExecutionContext.SessionState.PSVariable.GetValue($Name)
+        if ($null -ne $variable) { $value = [string]$variable }
     }
     return $value
 }
@@ -50,15 +52,15 @@ function global:__mfa_segment([long]$Left) {
     if (-not $format) { $format = 'aws:%p %t' }
     $name = [string][Environment]::GetEnvironmentVariable('MFA_PROFILE')
     # %p, %t and %% from left to right; what is put in is never scanned again.
-    $evaluator = {
-        param($match)
-        switch -CaseSensitive ($match.Groups[1].Value) {
-            'p' { $name }
-            't' { $time }
-            default { '%' }
-        }
-    }.GetNewClosure()
-    $text = [regex]::Replace($format, '%([pt%])', [System.Text.RegularExpressions.MatchEvaluator]$evaluator)
+    $text = [System.Text.StringBuilder]::new()
+    $last = 0
+    foreach ($match in [regex]::Matches($format, '%([pt%])')) {
+        $null = $text.Append($format, $last, $match.Index - $last)
+        $code = $match.Groups[1].Value
+        if ($code -ceq 'p') { $null = $text.Append($name) } elseif ($code -ceq 't') { $null = $text.Append($time) } else { $null = $text.Append('%') }
+        $last = $match.Index + $match.Length
+    }
+    $text = $text.Append($format, $last, $format.Length - $last).ToString()
     $noColor = __mfa_setting 'NO_COLOR'
     if (-not $text -or (__mfa_setting 'MFA_PROMPT_COLOR') -eq '0' -or $noColor) { return $text }
     $esc = [char]27
@@ -88,6 +90,15 @@ function global:__mfa_warn {
     [Console]::Error.WriteLine("mfa: the AWS session of profile $name $when; renew it with: mfa use $quoted")
 }
 
+# Runs the mfa program with these arguments, each exactly as it is: on Unix, pwsh expands * ? [ ]
+# and ~ in any argument of a program that is not a quoted literal (a variable's value too), so each
+# one is written as a quoted literal.
+function global:__mfa_run {
+    $words = @(foreach ($word in $args) { "'" + ([string]$word -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'" })
+    $program = if ($global:__mfa_windows -and $global:__mfa_bin -like '*.js') { '& node $global:__mfa_bin' } else { '& $global:__mfa_bin' }
+    & ([scriptblock]::Create($program + ' ' + ($words -join ' ')))
+}
+
 function global:mfa {
     $rest = @($args | Select-Object -Skip 1)
     if ($args.Count -gt 0 -and ($args[0] -ceq 'use' -or $args[0] -ceq 'clear')) {
@@ -98,27 +109,28 @@ function global:mfa {
             if ($rest.Count -gt 0 -and -not ([string]$rest[0]).StartsWith('-')) { $command += '--profile' }
         }
         # Only when the command succeeds is its output run (each statement is one line).
-        $output = & $global:__mfa_bin @command @rest
+        $output = __mfa_run @command @rest
         if ($LASTEXITCODE -ne 0) { return }
         $script = @($output) -join "`n"
         if ($script) { Invoke-Expression $script }
         return
     }
-    & $global:__mfa_bin @args
+    __mfa_run @args
 }
 
-# The warning runs before the prompt; the prompt you had is kept, and $LASTEXITCODE with it.
-if ($global:__mfa_hooked -ne 1) {
-    $global:__mfa_hooked = 1
+# The warning runs before the prompt; the prompt you had is kept, and $? and $LASTEXITCODE with it.
+# Hooked once: loading again keeps the hook, or hooks again when something replaced the prompt since.
+if (-not ((Test-Path function:prompt) -and $function:prompt.ToString().Contains('__mfa_prompt_old'))) {
     $global:__mfa_prompt_old = if (Test-Path function:prompt) { $function:prompt } else { $null }
     function global:prompt {
-        if (Test-Path variable:global:LASTEXITCODE) {
-            $__mfa_code = $global:LASTEXITCODE
-            __mfa_warn
-            $global:LASTEXITCODE = $__mfa_code
-        } else {
-            __mfa_warn
-        }
+        # $? first: every statement changes it.
+        $__mfa_ok = $global:?
+        $__mfa_had_code = Test-Path variable:global:LASTEXITCODE
+        if ($__mfa_had_code) { $__mfa_code = $global:LASTEXITCODE }
+        __mfa_warn
+        if ($__mfa_had_code) { $global:LASTEXITCODE = $__mfa_code }
+        # $? cannot be assigned: the last command before your prompt runs sets it as it was.
+        if ($__mfa_ok) { $null = 1 } else { Write-Error -Message '' -ErrorAction Ignore }
         if ($null -ne $global:__mfa_prompt_old) { & $global:__mfa_prompt_old } else { "PS $($executionContext.SessionState.Path.CurrentLocation)> " }
     }
 }

@@ -10,14 +10,14 @@
 import {readFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {parseArgv, type FlagSpec} from './lib/argv.js'
-import {reportError, writeOut} from './lib/cli.js'
-import {useVendorLoader} from './vendor/load.js'
+import {type FlagDefinitions, flagSpecs, parseArgv} from './cli/argv.js'
+import {debugWanted, reportError, writeOut} from './cli/output.js'
+import {useExecaBundle} from './startup/execa.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
 interface ManifestCommand {
-  flags: Record<string, {char?: string; type: string; options?: string[]; allowNo?: boolean; multiple?: boolean}>
+  flags: FlagDefinitions
   args: Record<string, {options?: string[]; required?: boolean}>
 }
 
@@ -57,16 +57,8 @@ async function fast(argv: string[]): Promise<boolean> {
   if (own.some(w => w === '--help' || w === '-h')) return false
   const command = readJson<{commands: Record<string, ManifestCommand>}>('oclif.manifest.json')?.commands[id]
   if (!command) return false
-  const specs: FlagSpec[] = Object.entries(command.flags).map(([name, f]) => ({
-    name,
-    char: f.char,
-    type: f.type === 'boolean' ? 'boolean' : 'option',
-    options: f.options,
-    allowNo: f.allowNo,
-    multiple: f.multiple,
-  }))
   const argSpecs = Object.values(command.args ?? {})
-  const parsed = parseArgv(rest, specs, {commandLine: action.commandLine, maxArgs: argSpecs.length})
+  const parsed = parseArgv(rest, flagSpecs(command.flags), {commandLine: action.commandLine, maxArgs: argSpecs.length})
   if (!parsed) return false
   if (!action.commandLine && parsed.rest !== undefined) return false
   for (const [i, spec] of argSpecs.entries()) {
@@ -77,16 +69,14 @@ async function fast(argv: string[]): Promise<boolean> {
     const code = await action.run(parsed.flags, parsed)
     if (typeof code === 'number') process.exitCode = code
   } catch (error) {
-    process.exitCode = reportError(error, Boolean(process.env.MFA_DEBUG) || parsed.flags.debug === true)
+    process.exitCode = reportError(error, debugWanted(rest))
   }
   return true
 }
 
-/** bin/run.js's loader for the prebuilt bundles in dist/ (V8's code cache, when it fits this Node). */
-export type BundleLoader = (file: string) => unknown
-
-export async function main(argv: string[], load?: BundleLoader): Promise<void> {
-  if (load) useVendorLoader(name => load(join(root, 'dist', 'vendor', `${name}.cjs`)) as never)
+/** bin/run.js calls this with the command line: the fast path, else oclif. */
+export async function main(argv: string[]): Promise<void> {
+  useExecaBundle(join(root, 'dist', 'startup', 'execa-bundle.cjs'))
   if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) return
   const {execute} = await import('@oclif/core')
   // The package's root, not bin/run.js: bin/package.json (which makes bin/ CommonJS) is not the package.

@@ -1,17 +1,13 @@
-import {type AwsFiles, loadAwsFiles, profileNames} from '../lib/aws-files.js'
-import {writeOut} from '../lib/cli.js'
-import {EXPIRY_KEY, SOURCE_KEY} from '../lib/credentials-file.js'
+import {type AwsFiles, loadAwsFiles, profileNames} from '../aws/files.js'
+import {writeOut} from '../cli/output.js'
+import {writtenSessionProfiles} from '../session/session-profile.js'
 
 /**
  * The profiles a user passes to --profile: every profile of the config and credentials files but
  * the session profiles mfa writes itself ([mfa], [<profile>-mfa]), which hold no long-term keys.
  */
 export function completionProfiles(files: AwsFiles): string[] {
-  const written = new Set<string>()
-  for (const [name, section] of files.credentials.sections) if (section[EXPIRY_KEY] !== undefined) written.add(name)
-  for (const [name, section] of files.config.sections) {
-    if (section[SOURCE_KEY] !== undefined) written.add(name === 'default' ? name : name.replace(/^profile /, '').trim())
-  }
+  const written = writtenSessionProfiles(files)
   return profileNames(files).filter(name => !written.has(name))
 }
 

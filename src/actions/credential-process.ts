@@ -1,5 +1,6 @@
-import {writeOut, ensureOptions, type SessionFlagValues} from '../lib/cli.js'
-import {ensureSession} from '../lib/session.js'
+import {writeOut} from '../cli/output.js'
+import {ensureOptions, type SessionFlagValues} from './session-options.js'
+import {ensureSession} from '../session/ensure.js'
 
 /**
  * `mfa credential-process`: the JSON that `credential_process` in ~/.aws/config expects. stdout

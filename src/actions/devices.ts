@@ -1,11 +1,12 @@
-import {configSectionName, configPath, credentialsPath, displayPath, loadAwsFiles} from '../lib/aws-files.js'
-import {defaultProfile, stderrReporter, writeOut} from '../lib/cli.js'
-import {editIniFile} from '../lib/credentials-file.js'
-import {MfaError, EXIT} from '../lib/errors.js'
-import {setSection} from '../lib/ini.js'
-import {resolveProfile, type ResolvedProfile} from '../lib/profile.js'
-import {partitionRegion, stsRegion} from '../lib/session.js'
-import {callAws, getCallerIdentity, type CallContext} from '../lib/sts.js'
+import {configSectionName, configPath, credentialsPath, displayPath, loadAwsFiles} from '../aws/files.js'
+import {stderrReporter, writeOut} from '../cli/output.js'
+import {defaultProfile} from './session-options.js'
+import {editIniFile} from '../session/session-profile.js'
+import {MfaError, EXIT} from '../cli/errors.js'
+import {setSection} from '../aws/ini.js'
+import {resolveProfile, type ResolvedProfile} from '../aws/profile.js'
+import {iamContext, stsContext} from '../aws/call-context.js'
+import {callAws, getCallerIdentity} from '../session/sts.js'
 
 export interface Device {
   serialNumber: string
@@ -29,19 +30,10 @@ export function guessSerial(userArn: string): string | undefined {
 }
 
 async function listDevices(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): Promise<Device[]> {
-  const ctx: CallContext = {
-    service: 'IAM',
-    // IAM is global: it lives in the partition's main region.
-    region: partitionRegion(resolved),
-    endpoint: resolved.iamEndpoint,
-    credentials: {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
-    profile: resolved.keys.name,
-    env,
-  }
   const out = await callAws<typeof import('@aws-sdk/client-iam'), {MFADevices?: Array<{SerialNumber?: string; UserName?: string; EnableDate?: Date}>}>(
     () => import('@aws-sdk/client-iam'),
     m => m.IAMClient,
-    ctx,
+    iamContext(resolved, env),
     'ListMFADevices',
     m => new m.ListMFADevicesCommand({}),
   )
@@ -52,13 +44,7 @@ async function listDevices(resolved: ResolvedProfile, env: NodeJS.ProcessEnv): P
 
 /** Without IAM permission: the ARN derived from the caller's identity, said to be a guess. */
 async function guessDevice(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<Device[]> {
-  const id = await getCallerIdentity({
-    region: stsRegion(resolved, env),
-    endpoint: resolved.stsEndpoint,
-    credentials: {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
-    profile: resolved.keys.name,
-    env,
-  })
+  const id = await getCallerIdentity(stsContext(resolved, env))
   const serial = guessSerial(id.Arn)
   if (!serial) throw new MfaError(`cannot list MFA devices, and ${id.Arn} is not an IAM user to guess one from`, {hint: 'Find the device ARN in the IAM console and run `mfa devices --save ARN`.'})
   say(`mfa: no permission to list MFA devices (iam:ListMFADevices); guessing from your user ARN ${id.Arn} — check it in the IAM console`)

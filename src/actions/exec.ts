@@ -1,12 +1,12 @@
 import {readFileSync} from 'node:fs'
 import {constants} from 'node:os'
-import {ensureOptions, type SessionFlagValues} from '../lib/cli.js'
-import {MfaError} from '../lib/errors.js'
-import {applyChanges, sessionChanges} from '../lib/envvars.js'
-import {ensureSession} from '../lib/session.js'
-import {loadExeca} from '../vendor/load.js'
-import {isUsable} from '../lib/cache.js'
-import type {ResolvedProfile} from '../lib/profile.js'
+import {ensureOptions, type SessionFlagValues} from './session-options.js'
+import {MfaError} from '../cli/errors.js'
+import {applyChanges, sessionChanges} from './environment.js'
+import {ensureSession} from '../session/ensure.js'
+import {loadExeca} from '../startup/execa.js'
+import {isUsable} from '../session/cache.js'
+import type {ResolvedProfile} from '../aws/profile.js'
 import {nearEnd} from '../exec-server/refresh.js'
 import {wantsServer} from '../exec-server/setting.js'
 import {suggestServer} from '../exec-server/suggest.js'
@@ -43,6 +43,22 @@ function deliveredByTerminal(childPid: number | undefined): boolean {
 }
 
 /**
+ * Whether mfa passes a signal it got on to the command. On Windows a Ctrl-C or Ctrl-Break reaches
+ * every process of the console, the command included, and Node passes a signal on only by ending
+ * the process outright (TerminateProcess): never for those there.
+ */
+export function passesOn(signal: string, platform: NodeJS.Platform, reachedCommand: () => boolean): boolean {
+  if (!FROM_TERMINAL.has(signal)) return true
+  return platform !== 'win32' && !reachedCommand()
+}
+
+/** What `mfa exec` runs without a command: the user's shell; on Windows, where SHELL is not set, ComSpec (cmd.exe). */
+export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  if (env.SHELL) return env.SHELL
+  return platform === 'win32' ? env.ComSpec || env.COMSPEC || 'cmd.exe' : '/bin/sh'
+}
+
+/**
  * `mfa exec -- CMD ARGS`: CMD runs without a shell, with the session in its environment and the
  * terminal inherited; mfa passes signals on, waits, and exits with CMD's code (128+n for signal n,
  * 127 not found, 126 not executable).
@@ -60,7 +76,7 @@ export async function execAction(flags: SessionFlagValues & {server?: boolean}, 
 
   let [file, ...args] = command
   if (file === undefined) {
-    file = process.env.SHELL || '/bin/sh'
+    file = defaultCommand(process.env, process.platform)
     args = []
     options.reporter.say(`mfa: starting ${file} with the session of profile ${result.resolved.name}; exit it to return`)
   }
@@ -72,7 +88,7 @@ export async function execAction(flags: SessionFlagValues & {server?: boolean}, 
   // from the event loop, so by the time one runs, `child` is set.
   let child: ReturnType<typeof execa> | undefined
   const forward = (signal: NodeJS.Signals) => {
-    if (!child || (FROM_TERMINAL.has(signal) && deliveredByTerminal(child.pid))) return
+    if (!child || !passesOn(signal, process.platform, () => deliveredByTerminal(child?.pid))) return
     child.kill(signal)
   }
   for (const signal of FORWARDED) process.on(signal, forward)

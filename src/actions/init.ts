@@ -1,12 +1,12 @@
 import {existsSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 import {dirname, join, resolve} from 'node:path'
-import {writeOut} from '../lib/cli.js'
+import {writeOut} from '../cli/output.js'
 import {renderCompletion} from '../shells/completion.js'
 import {renderInit} from '../shells/index.js'
 import type {ShellName} from '../shells/types.js'
 
-/** shell/ of the installed package, beside dist/ wherever npm put it (this code may be bundled into dist/fast.js). */
+/** shell/ of the installed package, beside dist/ wherever npm put it (this code may be bundled into dist/fast.cjs). */
 export function shellDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 4; i++, dir = dirname(dir)) {

@@ -1,9 +1,10 @@
-import {writeOut, defaultProfile} from '../lib/cli.js'
-import {loadAwsFiles} from '../lib/aws-files.js'
-import {cacheDir, readCache} from '../lib/cache.js'
-import {resolveProfile} from '../lib/profile.js'
-import {sessionFileFor} from '../lib/session.js'
-import {MARKER_EXPIRY, MARKER_PROFILE} from '../lib/vars.js'
+import {writeOut} from '../cli/output.js'
+import {defaultProfile} from './session-options.js'
+import {loadAwsFiles} from '../aws/files.js'
+import {cacheDir, readCache} from '../session/cache.js'
+import {resolveProfile} from '../aws/profile.js'
+import {sessionFileFor} from '../session/ensure.js'
+import {MARKER_EXPIRY, MARKER_PROFILE} from '../shells/variables.js'
 import {renderSegment} from '../shells/segment.js'
 
 export interface PromptFlags {

@@ -1,9 +1,12 @@
-import {writeOut, defaultProfile} from '../lib/cli.js'
-import {loadAwsFiles} from '../lib/aws-files.js'
-import {cacheDir, readCache} from '../lib/cache.js'
-import {resolveProfile, sessionProfileName} from '../lib/profile.js'
-import {secondsLeft, sessionFileFor, stsRegion} from '../lib/session.js'
-import {localTime} from '../lib/time.js'
+import {writeOut} from '../cli/output.js'
+import {defaultProfile} from './session-options.js'
+import {loadAwsFiles} from '../aws/files.js'
+import {cacheDir, readCache} from '../session/cache.js'
+import {resolveProfile, sessionProfileName} from '../aws/profile.js'
+import {stsContext} from '../aws/call-context.js'
+import {secondsLeft, sessionFileFor} from '../session/ensure.js'
+import {loginCommand} from '../cli/hint.js'
+import {localTime} from '../cli/time.js'
 import {formatTimeLeft as timeLeft} from '../shells/segment.js'
 
 export interface StatusReport {
@@ -47,16 +50,9 @@ export async function statusAction(flags: StatusFlags, env: NodeJS.ProcessEnv = 
     })
     if (session.Identity) report.identity = {arn: session.Identity.Arn, account: session.Identity.Account, userId: session.Identity.UserId, source: 'cache'}
     if (left > 0 && !flags.offline) {
-      const sts = await import('../lib/sts.js')
-      const c = session.Credentials
+      const sts = await import('../session/sts.js')
       try {
-        const id = await sts.getCallerIdentity({
-          region: stsRegion(resolved, env),
-          endpoint: resolved.stsEndpoint,
-          credentials: {accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken},
-          profile: name,
-          env,
-        })
+        const id = await sts.getCallerIdentity(stsContext(resolved, env, {credentials: session.Credentials, profile: name}))
         report.identity = {arn: id.Arn, account: id.Account, userId: id.UserId, source: 'sts'}
       } catch (error) {
         report.state = 'invalid'
@@ -70,14 +66,14 @@ export async function statusAction(flags: StatusFlags, env: NodeJS.ProcessEnv = 
 
 function human(r: StatusReport): string {
   const rows: Array<[string, string]> = [['profile', r.profile]]
-  if (r.state === 'none') rows.push(['session', `none: run \`mfa login${r.profile === 'default' ? '' : ` -p ${r.profile}`}\``])
+  if (r.state === 'none') rows.push(['session', `none: run \`${loginCommand(r.profile)}\``])
   else {
     const until = r.expiration ? localTime(new Date(r.expiration)) : '?'
     const state =
       r.state === 'valid'
         ? `valid, ${timeLeft(r.secondsLeft ?? 0)} left (until ${until})`
         : r.state === 'expired'
-          ? `expired at ${until}: run \`mfa login${r.profile === 'default' ? '' : ` -p ${r.profile}`}\``
+          ? `expired at ${until}: run \`${loginCommand(r.profile)}\``
           : `rejected by STS: ${r.error}`
     rows.push(['session', state])
     if (r.identity) rows.push(['identity', r.identity.arn], ['account', r.identity.account])

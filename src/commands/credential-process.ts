@@ -1,4 +1,4 @@
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
 import {credentialProcessAction} from '../actions/credential-process.js'
 
 export default class CredentialProcess extends BaseCommand {
@@ -16,6 +16,6 @@ The cached session is reused; when a code is needed, mfa runs the profile's mfa_
 
   async run(): Promise<void> {
     const {flags} = await this.parse(CredentialProcess)
-    await credentialProcessAction(flags)
+    this.exitWith(await credentialProcessAction(flags))
   }
 }

@@ -1,5 +1,5 @@
 import {Args, Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
 import {devicesAction} from '../actions/devices.js'
 
 export default class Devices extends BaseCommand {
@@ -26,7 +26,6 @@ export default class Devices extends BaseCommand {
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Devices)
-    const code = await devicesAction(flags, args.serial)
-    if (code !== 0) this.exit(code)
+    this.exitWith(await devicesAction(flags, args.serial))
   }
 }

@@ -1,8 +1,6 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
-import {defaultProfile} from '../lib/cli.js'
-import {type DoctorReport, type Finding, runDoctor} from '../lib/doctor.js'
-import {detectShell} from '../shells/index.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
+import {doctorAction} from '../actions/doctor.js'
 
 export default class Doctor extends BaseCommand {
   static override summary = 'Check what a working MFA session needs, and say how to fix what is wrong.'
@@ -26,29 +24,6 @@ Nothing is changed and no code is sent. Exit 0 when nothing is a problem (warnin
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Doctor)
-    const env = process.env
-    const report = await runDoctor({
-      profile: flags.profile ?? defaultProfile(env),
-      fromEnvironment: flags.profile === undefined,
-      env,
-      shell: detectShell({ppid: process.ppid, env}),
-    })
-    this.log(flags.json ? JSON.stringify(report, null, 2) : human(report, env))
-    if (!report.ok) this.exit(1)
+    this.exitWith(await doctorAction(flags))
   }
-}
-
-const SYMBOLS = {ok: '✓', warning: '!', problem: '✗'}
-const ASCII = {ok: 'v', warning: '!', problem: 'x'}
-const COLOURS = {ok: '\u001B[32m', warning: '\u001B[33m', problem: '\u001B[31m'}
-
-function human(report: DoctorReport, env: NodeJS.ProcessEnv): string {
-  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || ''
-  const symbols = /utf-?8/i.test(locale) ? SYMBOLS : ASCII
-  const colour = Boolean(process.stdout.isTTY) && !env.NO_COLOR && env.TERM !== 'dumb'
-  const line = (f: Finding) => {
-    const symbol = colour ? `${COLOURS[f.status]}${symbols[f.status]}\u001B[0m` : symbols[f.status]
-    return `${symbol} ${f.check}: ${f.message}${f.fix ? `; ${f.fix}` : ''}`
-  }
-  return report.checks.map(line).join('\n')
 }

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
 import {envAction} from '../actions/env.js'
+import {SHELL_NAMES} from '../shells/types.js'
 
 export default class Env extends BaseCommand {
   static override summary = 'Print shell statements that put the MFA session into the current shell.'
@@ -20,7 +21,7 @@ export default class Env extends BaseCommand {
       char: 's',
       summary: 'Shell to print statements for.',
       description: 'Default: the shell that runs mfa, else $SHELL.',
-      options: ['bash', 'zsh', 'fish', 'powershell', 'sh', 'json'],
+      options: [...SHELL_NAMES],
     }),
     unset: Flags.boolean({char: 'u', summary: 'Print the statements that remove the session from the shell.'}),
     ...debugFlag,
@@ -28,6 +29,6 @@ export default class Env extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Env)
-    await envAction(flags)
+    this.exitWith(await envAction(flags))
   }
 }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
 import {execAction} from '../actions/exec.js'
-import {splitCommandLine, unreadableFlags} from '../lib/exec-argv.js'
+import {splitCommandLine, unreadableFlags} from '../cli/argv.js'
 
 export default class Exec extends BaseCommand {
   static override summary = 'Run a command with the MFA session in its environment.'
@@ -30,15 +30,14 @@ With --server (or MFA_EXEC_SERVER=1, or mfa_exec_server = true in the profile) t
   async run(): Promise<void> {
     // oclif's parser must not see the command line: with strict false it reorders argv, and it
     // reads the command's own options (`mfa exec ls --bogus`) as mfa's. The words are split first,
-    // and oclif checks only mfa's own flags.
+    // and oclif parses only mfa's own flags.
     const split = splitCommandLine(this.argv, Exec.flags)
     if (!split) {
       // Let oclif say what is wrong (unknown flag, missing value) in its words.
       await this.parse(Exec)
       throw unreadableFlags()
     }
-    await this.parse(Exec, split.own)
-    const code = await execAction(split.flags, split.command)
-    if (code !== 0) this.exit(code)
+    const {flags} = await this.parse(Exec, split.own)
+    this.exitWith(await execAction(flags, split.command))
   }
 }

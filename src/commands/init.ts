@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../base.js'
+import {BaseCommand, debugFlag} from '../cli/base-command.js'
 import {initAction} from '../actions/init.js'
+import {INIT_SHELL_NAMES} from '../shells/index.js'
 import type {ShellName} from '../shells/types.js'
 
 export default class Init extends BaseCommand {
@@ -17,13 +18,13 @@ It also loads completion: profile names after --profile, -p and \`mfa use\`, and
   ]
 
   static override args = {
-    shell: Args.string({description: 'Shell to integrate with.', required: true, options: ['bash', 'zsh', 'fish', 'powershell']}),
+    shell: Args.string({description: 'Shell to integrate with.', required: true, options: [...INIT_SHELL_NAMES]}),
   }
 
   static override flags = {...debugFlag}
 
   async run(): Promise<void> {
     const {args} = await this.parse(Init)
-    initAction(args.shell as ShellName)
+    this.exitWith(initAction(args.shell as ShellName))
   }
 }

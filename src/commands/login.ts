@@ -1,9 +1,5 @@
-import {BaseCommand, debugFlag, sessionFlags} from '../base.js'
-import {ensureOptions} from '../lib/cli.js'
-import {ensureSession, secondsLeft} from '../lib/session.js'
-import {localTime} from '../lib/time.js'
-import {formatTimeLeft as timeLeft} from '../shells/segment.js'
-import {quoteForHint} from '../lib/quote.js'
+import {BaseCommand, debugFlag, sessionFlags} from '../cli/base-command.js'
+import {loginAction} from '../actions/login.js'
 
 export default class Login extends BaseCommand {
   static override summary = 'Make sure a profile has a valid MFA session.'
@@ -19,16 +15,6 @@ export default class Login extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Login)
-    const options = ensureOptions(flags)
-    const {session, fresh, sessionProfile, resolved} = await ensureSession(options)
-    const expiry = new Date(session.Credentials.Expiration)
-    const who = session.Identity?.Arn ?? resolved.mfaSerial
-    const left = timeLeft(secondsLeft(session))
-    this.logToStderr(
-      fresh
-        ? `mfa: session for ${who} (profile ${resolved.name}) until ${localTime(expiry)} (${left})`
-        : `mfa: session for ${who} (profile ${resolved.name}) still valid until ${localTime(expiry)} (${left} left)`,
-    )
-    this.logToStderr(`mfa: use it with: aws --profile ${quoteForHint([sessionProfile])} ...`)
+    this.exitWith(await loginAction(flags))
   }
 }

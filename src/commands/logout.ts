@@ -1,11 +1,6 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
-import {defaultProfile} from '../lib/cli.js'
-import {loadAwsFiles} from '../lib/aws-files.js'
-import {cacheDir, listCache, removeCache} from '../lib/cache.js'
-import {EXPIRY_KEY, removeSessionProfile, SOURCE_KEY} from '../lib/credentials-file.js'
-import {resolveProfile, sessionProfileName} from '../lib/profile.js'
-import {sessionFileFor} from '../lib/session.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
+import {logoutAction} from '../actions/logout.js'
 
 export default class Logout extends BaseCommand {
   static override summary = "Forget a profile's MFA session: its cache entry and its session profile."
@@ -22,26 +17,6 @@ export default class Logout extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Logout)
-    const env = process.env
-    const dir = cacheDir(env)
-    if (flags.all) {
-      let count = 0
-      for (const entry of listCache(dir)) if (removeCache(entry.file)) count++
-      const {config, credentials} = loadAwsFiles(env)
-      const ours = new Set([
-        ...[...credentials.sections].filter(([name, s]) => (name === 'mfa' || name.endsWith('-mfa')) && s[EXPIRY_KEY]).map(([name]) => name),
-        ...[...config.sections].filter(([, s]) => s[SOURCE_KEY] !== undefined).map(([name]) => (name === 'default' ? name : name.replace(/^profile /, ''))),
-      ])
-      for (const name of ours) if (await removeSessionProfile(env, name)) count++
-      this.logToStderr(count ? `mfa: forgot every session (${ours.size} session profile${ours.size === 1 ? '' : 's'} removed)` : 'mfa: there was no session to forget')
-      return
-    }
-    const name = flags.profile ?? defaultProfile(env)
-    const resolved = resolveProfile(loadAwsFiles(env), name, {env})
-    const removedCache = removeCache(sessionFileFor(resolved, dir))
-    const removedProfile = await removeSessionProfile(env, sessionProfileName(name))
-    this.logToStderr(
-      removedCache || removedProfile ? `mfa: forgot the session of profile ${name}` : `mfa: profile ${name} had no session to forget`,
-    )
+    this.exitWith(await logoutAction(flags))
   }
 }

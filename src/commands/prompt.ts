@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../base.js'
+import {BaseCommand, debugFlag} from '../cli/base-command.js'
 import {promptAction} from '../actions/prompt.js'
 
 export default class Prompt extends BaseCommand {
@@ -21,6 +21,6 @@ export default class Prompt extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Prompt)
-    await promptAction(flags)
+    this.exitWith(await promptAction(flags))
   }
 }

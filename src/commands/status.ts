@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag, profileFlag} from '../base.js'
+import {BaseCommand, debugFlag, profileFlag} from '../cli/base-command.js'
 import {statusAction} from '../actions/status.js'
 
 export default class Status extends BaseCommand {
@@ -22,7 +22,6 @@ export default class Status extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Status)
-    const code = await statusAction(flags)
-    if (code !== 0) this.exit(code)
+    this.exitWith(await statusAction(flags))
   }
 }

@@ -5,12 +5,12 @@
  * botocore and the JavaScript SDK: when the default profile has credentials of its own, the child's
  * AWS_PROFILE names a profile without any (mfa writes it once to the config file).
  */
-import {configPath, type AwsFiles, configSectionName, loadAwsFiles, profileSettings} from '../lib/aws-files.js'
-import {type CachedSession, cacheDir, readCache, sessionCacheFile} from '../lib/cache.js'
-import {editIniFile} from '../lib/credentials-file.js'
-import {sessionChanges} from '../lib/envvars.js'
-import {setSection} from '../lib/ini.js'
-import type {SessionResult} from '../lib/session.js'
+import {configPath, type AwsFiles, configSectionName, loadAwsFiles, profileSettings} from '../aws/files.js'
+import {type CachedSession, cacheDir, readCache, sessionCacheFile} from '../session/cache.js'
+import {editIniFile} from '../session/session-profile.js'
+import {sessionChanges} from '../actions/environment.js'
+import {setSection} from '../aws/ini.js'
+import type {SessionResult} from '../session/ensure.js'
 import type {EnvChanges} from '../shells/types.js'
 
 /** The config profile without credentials that the child's SDKs use when the default profile has some. */

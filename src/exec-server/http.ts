@@ -11,8 +11,8 @@
 import {randomBytes, timingSafeEqual} from 'node:crypto'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import type {StsCredentials} from '../lib/cache.js'
-import {MfaError} from '../lib/errors.js'
+import type {StsCredentials} from '../session/cache.js'
+import {MfaError} from '../cli/errors.js'
 
 export interface CredentialServer {
   /** http://127.0.0.1:PORT/credentials */

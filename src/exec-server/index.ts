@@ -4,9 +4,9 @@
  * lives exactly as long as the command: exec starts it before the command and closes it after.
  */
 import {writeSync} from 'node:fs'
-import {ensureSession, type EnsureOptions, type SessionResult} from '../lib/session.js'
-import {MfaError} from '../lib/errors.js'
-import {redact} from '../lib/redact.js'
+import {ensureSession, type EnsureOptions, type SessionResult} from '../session/ensure.js'
+import {MfaError} from '../cli/errors.js'
+import {redact} from '../cli/redact.js'
 import type {EnvChanges} from '../shells/types.js'
 import {serverChanges} from './env.js'
 import {startCredentialServer} from './http.js'

@@ -3,9 +3,9 @@
  * until it is near its end, then replaced through ensureSession (the cache and its locks), with no
  * question on the terminal, by one refresh at a time however many requests arrive.
  */
-import {type CachedSession, expiresAt} from '../lib/cache.js'
-import {EXIT, MfaError} from '../lib/errors.js'
-import type {EnsureOptions, SessionResult} from '../lib/session.js'
+import {type CachedSession, expiresAt} from '../session/cache.js'
+import {EXIT, MfaError} from '../cli/errors.js'
+import type {EnsureOptions, SessionResult} from '../session/ensure.js'
 
 /** A session of an hour or more is replaced when this much is left. */
 export const REFRESH_BEFORE_MS = 15 * 60_000

@@ -2,9 +2,9 @@
  * Without --server, a role session cannot outlive its one hour: exec says so when asked for more,
  * and when a command that failed ran past the end of its session.
  */
-import {expiresAt} from '../lib/cache.js'
-import {formatDuration, ROLE_CHAIN_MAX} from '../lib/duration.js'
-import type {EnsureOptions, SessionResult} from '../lib/session.js'
+import {expiresAt} from '../session/cache.js'
+import {formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
+import type {EnsureOptions, SessionResult} from '../session/ensure.js'
 
 const HINT = 'mfa exec --server renews the role session for the command, with no prompt'
 

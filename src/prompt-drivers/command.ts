@@ -4,7 +4,7 @@
  */
 import type {PromptDriver} from './types.js'
 import {runDialog} from './run.js'
-import {MfaError} from '../lib/errors.js'
+import {MfaError} from '../cli/errors.js'
 
 export function commandDriver(command: string): PromptDriver {
   return {

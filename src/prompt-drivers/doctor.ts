@@ -1,6 +1,6 @@
 /** `mfa doctor`'s prompt_driver line: which driver would ask for a code here, and whether it can. Nothing is run. */
-import type {Finding} from '../lib/doctor.js'
-import {MfaError} from '../lib/errors.js'
+import type {Finding} from '../doctor/checks.js'
+import {MfaError} from '../cli/errors.js'
 import {chooseDriver, DRIVERS} from './index.js'
 import {hasTerminal} from './terminal.js'
 

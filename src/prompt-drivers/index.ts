@@ -6,8 +6,8 @@
  * owns it. A cancel fails with exit 130 and sends no code. The device lock around all this (in
  * session.ts) makes N callers see one dialog.
  */
-import {MfaError, EXIT} from '../lib/errors.js'
-import {type CodeRequest, CODE, noWayToAsk, wasUsed} from '../lib/token.js'
+import {MfaError, EXIT} from '../cli/errors.js'
+import {type CodeRequest, CODE, noWayToAsk, wasUsed} from '../session/token.js'
 import {commandDriver} from './command.js'
 import {kdialog} from './kdialog.js'
 import {osascript} from './osascript.js'

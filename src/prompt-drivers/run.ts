@@ -1,8 +1,8 @@
 /** Runs a dialog or a code source: no shell, its stdout read, its stderr kept from the user's terminal. */
 import {accessSync, constants} from 'node:fs'
 import {delimiter, join} from 'node:path'
-import {loadExeca} from '../vendor/load.js'
-import {MfaError} from '../lib/errors.js'
+import {loadExeca} from '../startup/execa.js'
+import {MfaError} from '../cli/errors.js'
 
 /** A person gets this long to answer a dialog; the device lock waits up to 10 minutes. */
 export const DIALOG_TIMEOUT_MS = 5 * 60_000

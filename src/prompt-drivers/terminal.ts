@@ -3,8 +3,8 @@
  * to the caller), asked again until six digits arrive. Ctrl-C or Ctrl-D cancels (exit 130).
  */
 import {closeSync, openSync} from 'node:fs'
-import {MfaError, EXIT} from '../lib/errors.js'
-import {CODE} from '../lib/token.js'
+import {MfaError, EXIT} from '../cli/errors.js'
+import {CODE} from '../session/token.js'
 import type {PromptDriver, PromptRequest} from './types.js'
 
 /** Whether this process has a controlling terminal to ask on. */

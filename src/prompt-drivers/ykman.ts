@@ -5,7 +5,7 @@
  */
 import type {PromptDriver, PromptRequest} from './types.js'
 import {findOnPath, runDialog} from './run.js'
-import {MfaError} from '../lib/errors.js'
+import {MfaError} from '../cli/errors.js'
 
 export function ykmanArgs(request: PromptRequest): string[] {
   return ['oath', 'accounts', 'code', '--single', request.account ?? request.serial]

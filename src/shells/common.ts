@@ -2,7 +2,7 @@
  * Checks shared by every shell module: what can be an environment variable at all. Each shell
  * module owns its own quoting; this file only refuses what no quoting can carry.
  */
-import {MfaError} from '../lib/errors.js'
+import {MfaError} from '../cli/errors.js'
 import type {EnvChanges, Shell} from './types.js'
 
 /** A shell that has an integration script (`mfa init`): it can also quote one word for that script. */

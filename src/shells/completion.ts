@@ -5,12 +5,12 @@
  */
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {MfaError} from '../lib/errors.js'
+import {MfaError} from '../cli/errors.js'
 import type {InitShell} from './common.js'
 import {getShell} from './index.js'
 import type {ShellName} from './types.js'
 
-/** The completion script for a shell, '' when it has none (PowerShell's comes from `mfa autocomplete powershell`). */
+/** The completion script for a shell, '' when it has none. */
 export function renderCompletion(shell: ShellName, shellDir: string): string {
   const file = (getShell(shell) as Partial<InitShell>).completionScript
   if (!file) return ''

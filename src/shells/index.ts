@@ -4,21 +4,21 @@
  */
 import {readFileSync, readlinkSync} from 'node:fs'
 import {join} from 'node:path'
-import {MfaError} from '../lib/errors.js'
+import {MfaError} from '../cli/errors.js'
 import {bash} from './bash.js'
 import {checkValue, type InitShell} from './common.js'
 import {fish} from './fish.js'
 import {json} from './json.js'
 import {powershell} from './powershell.js'
 import {sh} from './sh.js'
-import type {Shell, ShellName} from './types.js'
+import {type Shell, SHELL_NAMES, type ShellName} from './types.js'
 import {zsh} from './zsh.js'
 
 export type {EnvChanges, Shell, ShellName} from './types.js'
 
 const SHELLS: Record<ShellName, Shell | InitShell> = {bash, zsh, fish, powershell, sh, json}
 
-export const SHELL_NAMES: readonly ShellName[] = ['bash', 'zsh', 'fish', 'powershell', 'sh', 'json']
+export {SHELL_NAMES}
 
 /** The shells `mfa init` has a script for. */
 export const INIT_SHELL_NAMES: readonly ShellName[] = SHELL_NAMES.filter(name => isInitShell(SHELLS[name]))
@@ -65,8 +65,8 @@ export function renderInit(shell: ShellName, binPath: string, shellDir: string):
   return script.split('__MFA_BIN__').join(target.quote(binPath))
 }
 
-/** Words quoted for a command shown to a person; shell-quote fits there (see src/lib/quote.ts). */
-export {quoteForHint} from '../lib/quote.js'
+/** Words quoted for a command shown to a person; shell-quote fits there (see src/cli/hint.ts). */
+export {quoteForHint} from '../cli/hint.js'
 
 // ---------------------------------------------------------------------------------------------
 // Which shell runs mfa
@@ -154,11 +154,17 @@ function processInfo(pid: number): ProcessInfo | undefined {
   return readPs(pid)
 }
 
+/** pwsh installed as a .NET tool (`dotnet tool install --global PowerShell`) runs as `dotnet pwsh.dll`. */
+const DOTNET = /^dotnet(\.exe)?$/i
+const PWSH_DLL = /^pwsh\.dll$/i
+
 function shellOf(info: ProcessInfo): ShellName | undefined {
   for (const name of info.names) {
     const shell = normaliseShellName(name)
     if (shell) return shell
   }
+  const base = (path: string) => path.split(/[\\/]/).pop() ?? ''
+  if (info.script && PWSH_DLL.test(base(info.script)) && info.names.some(name => DOTNET.test(base(name)))) return 'powershell'
   return undefined
 }
 

@@ -28,6 +28,7 @@ export function quotePowerShell(value: string): string {
 export const powershell: InitShell = {
   name: 'powershell',
   initScript: 'mfa.ps1',
+  completionScript: 'mfa.completion.ps1',
   quote: quotePowerShell,
   render: changes =>
     renderLines(changes, (name, value) =>

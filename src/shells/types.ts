@@ -4,7 +4,10 @@
  */
 export type EnvChanges = ReadonlyArray<readonly [name: string, value: string | null]>
 
-export type ShellName = 'bash' | 'zsh' | 'fish' | 'powershell' | 'sh' | 'json'
+/** Every shell mfa speaks: `mfa env --shell`'s choices. */
+export const SHELL_NAMES = ['bash', 'zsh', 'fish', 'powershell', 'sh', 'json'] as const
+
+export type ShellName = (typeof SHELL_NAMES)[number]
 
 export interface Shell {
   readonly name: ShellName

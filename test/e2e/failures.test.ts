@@ -10,8 +10,8 @@ import {spawn} from 'node:child_process'
 import {BIN} from '../helpers/cli.js'
 import {describeWith} from '../helpers/tools.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
-import {hashKey} from '../../src/lib/cache.js'
-import {parseIni, readSections} from '../../src/lib/ini.js'
+import {hashKey} from '../../src/session/cache.js'
+import {parseIni, readSections} from '../../src/aws/ini.js'
 
 let world: World
 beforeEach(async () => {

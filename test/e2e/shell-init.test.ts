@@ -11,6 +11,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {renderInit} from '../../src/shells/index.js'
 import {renderSegment} from '../../src/shells/segment.js'
+import {caseEnv, SEGMENT_CASES} from '../helpers/segment-cases.js'
 import {describeWith, which} from '../helpers/tools.js'
 
 const SHELL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shell')
@@ -749,5 +750,43 @@ describeWith(['fish'], 'fish integration', () => {
         '',
       ].join('\n'),
     )
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// The table of segment cases that src/shells/segment.ts runs too (test/unit/segment.test.ts)
+
+describe('one table of prompt-segment cases in every shell (test/helpers/segment-cases.ts)', () => {
+  // A mark after each segment: an empty one shows as a line with the mark alone.
+  const want = SEGMENT_CASES.map(c => `${c.want}#\n`).join('')
+  const expiry = (c: (typeof SEGMENT_CASES)[number], clock: string, quote: (s: string) => string) =>
+    typeof c.expiry === 'number' ? clock.replace('OFFSET', String(c.expiry)) : quote(c.expiry)
+
+  for (const shell of ['bash', 'zsh'] as const) {
+    describeWith([shell], shell, () => {
+      test('every case', async () => {
+        const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
+        const code = SEGMENT_CASES.map(c => {
+          const vars = Object.entries(caseEnv(c, 0)).map(([k, v]) => `${k}=${k === 'MFA_EXPIRY' ? expiry(c, '$((EPOCHSECONDS + OFFSET))', quote) : quote(v)}`)
+          return `${vars.join(' ')} mfa_prompt; echo '#'`
+        })
+        const r = await posix(shell, `${load[shell]()}\n${code.join('\n')}`, {nounset: true})
+        expect(r.stderr).toBe('')
+        expect(r.stdout).toBe(want)
+      })
+    })
+  }
+
+  describeWith(['fish'], 'fish', () => {
+    test('every case', async () => {
+      const quote = (s: string) => `'${s.replace(/[\\']/g, c => `\\${c}`)}'`
+      const code = SEGMENT_CASES.map(c => {
+        const vars = Object.entries(caseEnv(c, 0)).map(([k, v]) => `set -gx ${k} ${k === 'MFA_EXPIRY' ? expiry(c, '(math (date +%s) + OFFSET)', quote) : quote(v)}`)
+        return `${vars.join('; ')}; mfa_prompt; echo '#'`
+      })
+      const r = await fish(`${load.fish()}\n${code.join('\n')}`)
+      expect(r.stderr).toBe('')
+      expect(r.stdout).toBe(want)
+    })
   })
 })

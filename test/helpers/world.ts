@@ -6,8 +6,8 @@
 import {mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {startLocalSts, type LocalSts} from '../../src/sts-server/index.js'
-import {DEMO, demoFixture} from '../../src/sts-server/fixture.js'
+import {startLocalSts, type LocalSts} from '../../sts-server/src/index.js'
+import {DEMO, demoFixture} from '../../sts-server/src/fixture.js'
 import {mfa, run, type RunOptions, type RunResult} from './cli.js'
 import {TEST_TZ} from './clock.js'
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import {applyFormat, DEFAULT_FORMAT, formatTimeLeft, renderSegment} from '../../src/shells/segment.js'
+import {SEGMENT_CASES} from '../helpers/segment-cases.js'
 
 const YELLOW = '\u001B[33m'
 const RED = '\u001B[31m'
@@ -99,5 +100,14 @@ describe('renderSegment', () => {
     }
     const text = fc.string({unit: fc.constantFrom('%', 'p', 't', 'x', ' ', 'é', '\n')})
     fc.assert(fc.property(text, text, text, (format, p, t) => expect(applyFormat(format, p, t)).toBe(scan(format, p, t))))
+  })
+})
+
+describe('the table of segment cases that the shell scripts also run (test/helpers/segment-cases.ts)', () => {
+  const now = 1_700_000_000
+  // MFA_EXPIRY as text is read by the scripts alone: `mfa prompt` reads it with Number().
+  test.each(SEGMENT_CASES.filter(c => typeof c.expiry === 'number').map(c => [c.name, c] as const))('%s', (_, c) => {
+    const color = c.color !== '0' && !c.noColor
+    expect(renderSegment({profile: c.profile, expiry: now + (c.expiry as number), now, format: c.format, color})).toBe(c.want)
   })
 })

@@ -2,8 +2,9 @@
  * The statements `mfa env` prints, proven by round trip in the real shells: render values, let bash,
  * zsh, dash and fish evaluate them exactly as users do (`eval "$(mfa env)"`, `mfa env | source`),
  * then read the environment a child process gets (`env -0`) and compare byte for byte. Many values
- * go through one shell process. PowerShell is not installed here: its rules are checked directly,
- * with a model of its single-quoted string.
+ * go through one shell process. PowerShell's rules are also checked here directly, with a model of
+ * its single-quoted string, where pwsh is not needed; the real pwsh runs them in
+ * test/e2e/powershell.test.ts.
  */
 import {spawn} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -11,7 +12,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {quote as shellQuote} from 'shell-quote'
-import {MfaError} from '../../src/lib/errors.js'
+import {MfaError} from '../../src/cli/errors.js'
 import {detectShell, getShell, normaliseShellName, quoteForHint, renderInit, SHELL_NAMES} from '../../src/shells/index.js'
 import type {EnvChanges} from '../../src/shells/types.js'
 import {describeWith} from '../helpers/tools.js'
@@ -395,7 +396,7 @@ describe('names and values no shell can carry', () => {
 })
 
 // ---------------------------------------------------------------------------------------------
-// PowerShell (no pwsh here): its rules, and a model of its single-quoted string
+// PowerShell: its rules, and a model of its single-quoted string (the real pwsh: test/e2e/powershell.test.ts)
 
 const PS_QUOTE = /['\u2018\u2019\u201A\u201B]/
 /** One term: a single-quoted string whose quote characters come in identical pairs, or "`r" / "`n". */

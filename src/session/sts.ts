@@ -1,0 +1,302 @@
+/**
+ * The calls to STS (and IAM), through the AWS SDK, loaded only on the paths that call them. Endpoint, region
+ * and retries come from the SDK's own configuration; every call is bounded in time; every SDK error
+ * becomes one line that says what to do, with no secret in it.
+ */
+import {MfaError} from '../cli/errors.js'
+import type {CachedSession, StsCredentials} from './cache.js'
+import {type CallContext, configuredEndpoint, stsHost} from '../aws/call-context.js'
+import {maskKeyId} from '../cli/redact.js'
+import {rfc3339} from '../cli/time.js'
+
+export type {CallContext} from '../aws/call-context.js'
+
+/** The whole call, retries included, ends after this many seconds (MFA_TIMEOUT, default 20). */
+export function callTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.MFA_TIMEOUT)
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 20) * 1000
+}
+
+/** What mfa needs of an SDK client: STSClient and IAMClient both fit. */
+interface SdkClient {
+  send(command: unknown, options: {abortSignal: AbortSignal}): Promise<unknown>
+  destroy(): void
+  config: {systemClockOffset?: number}
+}
+type ClientClass = new (config: object) => SdkClient
+
+function makeClient(Client: ClientClass, ctx: CallContext): SdkClient {
+  // The SDK warns on stderr that Node 20 support ends; that is for us, not for the user.
+  const previous = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+  try {
+    const total = callTimeoutMs(ctx.env)
+    return new Client({
+      region: ctx.region,
+      credentials: ctx.credentials,
+      ...(ctx.endpoint ? {endpoint: ctx.endpoint} : {}),
+      requestHandler: {
+        connectionTimeout: Math.min(3000, total),
+        requestTimeout: Math.min(5000, total),
+        throwOnRequestTimeout: true,
+      },
+    })
+  } finally {
+    if (previous === undefined) delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+    else process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = previous
+  }
+}
+
+/**
+ * One call through an SDK client: bounded by MFA_TIMEOUT (retries included), the clock skew
+ * reported, every error made into one line. The SDK module loads here, on the paths that call AWS.
+ */
+export async function callAws<M, T>(
+  load: () => Promise<M>,
+  clientClass: (module: M) => unknown,
+  ctx: CallContext,
+  action: string,
+  command: (module: M) => unknown,
+): Promise<T> {
+  const mod = await load()
+  const client = makeClient(clientClass(mod) as ClientClass, ctx)
+  const total = callTimeoutMs(ctx.env)
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), total)
+  try {
+    const out = (await client.send(command(mod), {abortSignal: abort.signal})) as T
+    warnSkew(client.config.systemClockOffset)
+    return out
+  } catch (error) {
+    throw describeStsError(error, action, ctx, abort.signal.aborted ? total : undefined)
+  } finally {
+    clearTimeout(timer)
+    client.destroy()
+  }
+}
+
+function send<T>(ctx: CallContext, action: string, make: (sts: typeof import('@aws-sdk/client-sts')) => unknown): Promise<T> {
+  return callAws(() => import('@aws-sdk/client-sts'), m => m.STSClient, ctx, action, make)
+}
+
+let skewWarned = false
+/**
+ * The SDK measures the clock against STS's Date header and corrects its signatures by itself; a
+ * skew that large still breaks other tools and the prompt's time left, so the user hears of it once.
+ */
+function warnSkew(offsetMs: number | undefined): void {
+  if (skewWarned || offsetMs === undefined || Math.abs(offsetMs) < 120_000) return
+  skewWarned = true
+  process.stderr.write(`mfa: this computer's clock is ${describeSkew(-offsetMs)} AWS's; set it right (e.g. enable NTP: timedatectl set-ntp true)\n`)
+}
+
+/** "5 min ahead of", "90 s behind". */
+export function describeSkew(localMinusServerMs: number): string {
+  const s = Math.round(Math.abs(localMinusServerMs) / 1000)
+  const amount = s >= 120 ? `${Math.round(s / 60)} min` : `${s} s`
+  return `${amount} ${localMinusServerMs > 0 ? 'ahead of' : 'behind'}`
+}
+
+function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date} | undefined, action: string): StsCredentials {
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date) || Number.isNaN(c.Expiration.getTime())) {
+    throw new MfaError(`STS answered ${action} without complete credentials`, {hint: 'Check that AWS_ENDPOINT_URL_STS (or endpoint_url) points at STS.'})
+  }
+  return {
+    AccessKeyId: c.AccessKeyId,
+    SecretAccessKey: c.SecretAccessKey,
+    SessionToken: c.SessionToken,
+    Expiration: rfc3339(c.Expiration),
+  }
+}
+
+export async function getSessionToken(ctx: CallContext, input: {serial: string; code: string; durationSeconds: number}): Promise<StsCredentials> {
+  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]}>(ctx, 'GetSessionToken', m =>
+    new m.GetSessionTokenCommand({SerialNumber: input.serial, TokenCode: input.code, DurationSeconds: input.durationSeconds}),
+  )
+  return toCredentials(out.Credentials, 'GetSessionToken')
+}
+
+export async function assumeRole(
+  ctx: CallContext,
+  input: {roleArn: string; sessionName: string; durationSeconds: number; externalId?: string; serial?: string; code?: string},
+): Promise<Pick<CachedSession, 'Credentials' | 'AssumedRoleUser'>> {
+  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]; AssumedRoleUser?: {Arn?: string; AssumedRoleId?: string}}>(ctx, 'AssumeRole', m =>
+    new m.AssumeRoleCommand({
+      RoleArn: input.roleArn,
+      RoleSessionName: input.sessionName,
+      DurationSeconds: input.durationSeconds,
+      ExternalId: input.externalId,
+      SerialNumber: input.serial,
+      TokenCode: input.code,
+    }),
+  )
+  const user = out.AssumedRoleUser
+  return {
+    Credentials: toCredentials(out.Credentials, 'AssumeRole'),
+    AssumedRoleUser: user?.Arn && user.AssumedRoleId ? {Arn: user.Arn, AssumedRoleId: user.AssumedRoleId} : undefined,
+  }
+}
+
+export async function getCallerIdentity(ctx: CallContext): Promise<{Arn: string; Account: string; UserId: string}> {
+  const out = await send<{Arn?: string; Account?: string; UserId?: string}>(ctx, 'GetCallerIdentity', m => new m.GetCallerIdentityCommand({}))
+  if (!out.Arn || !out.Account || !out.UserId) throw new MfaError('STS answered GetCallerIdentity without an identity')
+  return {Arn: out.Arn, Account: out.Account, UserId: out.UserId}
+}
+
+interface SdkError {
+  name?: string
+  message?: string
+  code?: string
+  Code?: string
+  $fault?: string
+  $metadata?: {httpStatusCode?: number; attempts?: number}
+  $response?: {statusCode?: number; headers?: Record<string, string>; body?: unknown}
+  cause?: unknown
+}
+
+/** The endpoint a failed call went to, for messages (never carries credentials). */
+function endpointLabel(ctx: CallContext): string {
+  const service = ctx.service ?? 'STS'
+  return configuredEndpoint(service, ctx.endpoint, ctx.env ?? process.env) ?? (service === 'IAM' ? 'iam.amazonaws.com' : stsHost(ctx.region))
+}
+
+/** One line for the user; the SDK's error stays attached as the cause, for MFA_DEBUG. */
+export function describeStsError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
+  if (error instanceof MfaError) return error
+  const described = describeSdkError(error, action, ctx, timedOutAfterMs)
+  Object.defineProperty(described, 'cause', {value: error, enumerable: false, configurable: true})
+  return described
+}
+
+/** What a failed SDK call tells, read once for the messages below. */
+interface Failure {
+  e: SdkError
+  name: string
+  message: string
+  status?: number
+  network?: string
+  /** Where the call went, and the variable that sets it. */
+  endpoint: string
+  envVar: string
+  svc: string
+  afterRetries: string
+}
+
+function readFailure(error: unknown, ctx: CallContext): Failure {
+  const e = (error ?? {}) as SdkError
+  const attempts = e.$metadata?.attempts
+  const svc = ctx.service ?? 'STS'
+  return {
+    e,
+    name: e.name ?? e.Code ?? e.code ?? '',
+    message: (e.message ?? '').trim(),
+    status: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
+    network: (e as {code?: string}).code ?? ((e.cause as {code?: string} | undefined)?.code),
+    endpoint: endpointLabel(ctx),
+    envVar: `AWS_ENDPOINT_URL_${svc}`,
+    svc,
+    afterRetries: attempts && attempts > 1 ? ` after ${attempts} attempts` : '',
+  }
+}
+
+function describeSdkError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
+  const f = readFailure(error, ctx)
+  return (
+    unreachable(f, action, timedOutAfterMs) ??
+    refused(f, action, ctx) ??
+    serviceAnswer(f, action) ??
+    new MfaError(`${f.svc} ${action} failed: ${firstLine(f.message) || f.name || 'unknown error'}${f.status ? ` (HTTP ${f.status})` : ''}`)
+  )
+}
+
+/** No answer: a timeout, or the network between here and the endpoint. */
+function unreachable({name, message, network, svc, endpoint, envVar}: Failure, action: string, timedOutAfterMs?: number): MfaError | undefined {
+  if (timedOutAfterMs !== undefined || name === 'AbortError' || name === 'TimeoutError' || network === 'ETIMEDOUT' || /timed? ?out/i.test(message)) {
+    const seconds = timedOutAfterMs === undefined ? '' : ` within ${Math.round(timedOutAfterMs / 1000)} s`
+    return new MfaError(`${svc} at ${endpoint} did not answer ${action}${seconds}`, {
+      hint: `Check your network (VPN, proxy) and ${envVar}; MFA_TIMEOUT sets the limit in seconds.`,
+      exitCode: 1,
+    })
+  }
+  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN' || network === 'ECONNRESET' || network === 'EHOSTUNREACH' || network === 'ENETUNREACH') {
+    const why: Record<string, string> = {
+      ECONNREFUSED: 'connection refused',
+      ENOTFOUND: 'host not found',
+      EAI_AGAIN: 'name lookup failed',
+      ECONNRESET: 'connection reset',
+      EHOSTUNREACH: 'host unreachable',
+      ENETUNREACH: 'network unreachable',
+    }
+    return new MfaError(`cannot reach ${svc} at ${endpoint}: ${why[network]}`, {
+      hint: `Check your network (VPN, proxy) and ${envVar} or the profile's endpoint_url.`,
+    })
+  }
+  return undefined
+}
+
+/** The request was refused for what it carried: a region, a code, keys, a token, a clock. */
+function refused({e, name, message, svc}: Failure, action: string, ctx: CallContext): MfaError | undefined {
+  if (/Region not accepted|valid hostname component/i.test(message)) {
+    return new MfaError(`"${ctx.region}" is not an AWS region name`, {hint: 'Fix region in the profile, or AWS_REGION, e.g. eu-west-1.'})
+  }
+  if (name === 'AccessDenied' && /MultiFactorAuthentication/i.test(message)) {
+    return new MfaError('STS refused the MFA code: it is wrong, expired, or was already used', {
+      hint: 'A code works only once: wait for the next code from your device (up to 30 s) and try again.',
+    })
+  }
+  if (name === 'InvalidClientTokenId' && !ctx.credentials.sessionToken) {
+    return new MfaError(`${svc} does not know the access key ${maskKeyId(ctx.credentials.accessKeyId)} of profile "${ctx.profile}" (deleted, deactivated or mistyped)`, {
+      hint: `Check aws_access_key_id in [${ctx.profile}] of your credentials file, or create a new key in IAM.`,
+    })
+  }
+  if (name === 'SignatureDoesNotMatch' && !/expired/i.test(message)) {
+    return new MfaError(`${svc} rejected the signature: the secret key of profile "${ctx.profile}" does not match its access key ${maskKeyId(ctx.credentials.accessKeyId)}`, {
+      hint: `Check aws_secret_access_key in [${ctx.profile}] of your credentials file.`,
+    })
+  }
+  if (name === 'ExpiredToken' || (name === 'InvalidClientTokenId' && ctx.credentials.sessionToken)) {
+    return new MfaError(`the MFA session used for ${action} has expired or was revoked`, {
+      hint: 'Run the command again with --force to start a new session.',
+    })
+  }
+  if (name === 'RequestExpired' || /signature expired|request has expired|RequestTimeTooSkewed/i.test(message)) {
+    const date = e.$response?.headers?.date ?? e.$response?.headers?.Date
+    const skew = date ? Date.now() - Date.parse(date) : NaN
+    const by = Number.isFinite(skew) ? ` ${describeSkew(skew)} AWS's` : ' off'
+    return new MfaError(`this computer's clock is${by}, so ${svc} rejected the request as expired`, {
+      hint: 'Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.',
+    })
+  }
+  return undefined
+}
+
+/** The service (or something in its place) answered with trouble of its own or a refusal. */
+function serviceAnswer({name, message, status, svc, endpoint, envVar, afterRetries, e}: Failure, action: string): MfaError | undefined {
+  if (name === 'Throttling' || name === 'ThrottlingException' || name === 'TooManyRequestsException' || status === 429) {
+    return new MfaError(`${svc} is throttling requests${afterRetries}`, {hint: 'Wait a minute and try again.'})
+  }
+  if ((status !== undefined && status >= 500) || e.$fault === 'server') {
+    return new MfaError(`${svc} failed with HTTP ${status ?? '5xx'}${name && name !== 'Error' && name !== 'UnknownError' ? ` (${name})` : ''}${afterRetries}`, {
+      hint: `${svc} or a proxy in between has a problem; try again in a minute.`,
+    })
+  }
+  if (name === 'AccessDenied') {
+    return new MfaError(`${svc} denied ${action}: ${firstLine(message)}`, {
+      hint: action === 'AssumeRole' ? 'Check the role ARN, external_id, and that the role trusts your user with MFA.' : undefined,
+    })
+  }
+  if (name === 'ValidationError') {
+    return new MfaError(`${svc} rejected ${action}: ${firstLine(message)}`)
+  }
+  // Deserialization failures: the endpoint answered, but not as STS does (a captive portal, a proxy page).
+  if (/deserializ|Unexpected token|Expected closing|non-whitespace|char '|not valid XML|Invalid character|must start with/i.test(message) || e.$response || (status !== undefined && status < 300)) {
+    return new MfaError(`the endpoint ${endpoint} answered ${action} with something that is not ${svc}${status ? ` (HTTP ${status})` : ''}`, {
+      hint: `A captive portal, proxy or wrong ${envVar}? Sign in to the network or fix the endpoint, then try again.`,
+    })
+  }
+  return undefined
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].slice(0, 300)
+}

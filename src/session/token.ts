@@ -1,0 +1,138 @@
+/**
+ * Where the one-time code comes from, first that applies: --token-code, a prompt driver chosen by
+ * --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver, the profile's mfa_process, then the default
+ * driver: the controlling terminal (/dev/tty, never stdout), else a desktop dialog (src/prompt-drivers).
+ * With neither, mfa fails at once. A code already sent for the device is never sent again.
+ */
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {MfaError, EXIT} from '../cli/errors.js'
+import {writeFileAtomic} from '../aws/private-files.js'
+import {hashKey} from './cache.js'
+import {quoteForHint} from '../cli/hint.js'
+import {loadExeca} from '../startup/execa.js'
+
+export const CODE = /^\d{6}$/
+
+export function checkCode(code: string, from: string): string {
+  const value = code.trim()
+  if (!CODE.test(value)) {
+    throw new MfaError(`${from} must be the 6 digits your MFA device shows${value ? '' : ', and it is empty'}`, {
+      hint: 'Give all six digits, leading zeros included.',
+      exitCode: EXIT.usage,
+    })
+  }
+  return value
+}
+
+/** The record of the last code sent for a device: a code works once, and STS refuses it again. */
+interface UsedCode {
+  code: string
+  at: number
+}
+
+/** A TOTP code stays valid for at most its own 30 s window and one more on each side. */
+const CODE_LIFETIME_MS = 90_000
+
+function usedFile(cacheDir: string, serial: string): string {
+  return join(cacheDir, `used-${hashKey('used', serial)}.json`)
+}
+
+export function wasUsed(cacheDir: string, serial: string, code: string, now = Date.now()): boolean {
+  try {
+    const used = JSON.parse(readFileSync(usedFile(cacheDir, serial), 'utf8')) as UsedCode
+    return used.code === code && now - used.at < CODE_LIFETIME_MS
+  } catch {
+    return false
+  }
+}
+
+/** Remembers a code as sent. Called under the device lock, before the code goes to STS. */
+export function markUsed(cacheDir: string, serial: string, code: string): void {
+  try {
+    writeFileAtomic(usedFile(cacheDir, serial), JSON.stringify({code, at: Date.now()}) + '\n')
+  } catch {
+    // The record only saves a wasted round trip; a failure to keep it must not fail the login.
+  }
+}
+
+export interface CodeRequest {
+  profile: string
+  serial: string
+  tokenCode?: string
+  mfaProcess?: string
+  /** --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver: a prompt driver's name or a command. */
+  prompt?: string
+  ykmanAccount?: string
+  /** false: the terminal is not mfa's to ask on (the exec server). */
+  terminal?: boolean
+  /** false: no prompt driver asks (the exec server, just after a person cancelled its dialog). */
+  ask?: boolean
+  /** The profile the session is for (a role's profile), for `mfa login -p` in messages. */
+  requestedProfile?: string
+  env?: NodeJS.ProcessEnv
+  cacheDir: string
+  /** Progress and notices for the user (stderr). */
+  say: (line: string) => void
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+export async function obtainCode(req: CodeRequest): Promise<string> {
+  if (req.tokenCode !== undefined) {
+    const code = checkCode(req.tokenCode, '--token-code')
+    if (wasUsed(req.cacheDir, req.serial, code)) {
+      throw new MfaError(`code ${code} was already used for ${req.serial}`, {
+        hint: 'A code works only once: wait for the next code from your device and try again.',
+      })
+    }
+    return code
+  }
+  // A driver chosen by --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver comes before mfa_process.
+  if (req.mfaProcess && !req.prompt) {
+    for (let attempt = 0; ; attempt++) {
+      const code = await runMfaProcess(req.mfaProcess, req.profile)
+      if (!wasUsed(req.cacheDir, req.serial, code)) return code
+      if (attempt >= 3) {
+        throw new MfaError(`mfa_process of profile "${req.profile}" keeps printing a code that was already used`, {
+          hint: 'Check that it prints the current code of the device in mfa_serial.',
+        })
+      }
+      const wait = 30_000 - (Date.now() % 30_000) + 1000
+      req.say(`mfa: code from mfa_process was already used; waiting ${Math.ceil(wait / 1000)} s for the next one…`)
+      await sleep(wait)
+    }
+  }
+  if (req.ask === false) throw noWayToAsk(req)
+  const {askForCode} = await import('../prompt-drivers/index.js')
+  return askForCode(req)
+}
+
+/** The exec server's answer when the MFA session has ended and no one can be asked for a code. */
+export function noWayToAsk(req: Pick<CodeRequest, 'serial' | 'profile' | 'requestedProfile'>): MfaError {
+  const profile = req.requestedProfile ?? req.profile
+  const flag = profile === 'default' ? '' : ` -p ${quoteForHint([profile])}`
+  return new MfaError(`the MFA session for ${req.serial} has ended and a new code is needed; run \`mfa login${flag}\` in another terminal`, {
+    hint: 'The next request for credentials picks up the new session. To be asked in a dialog instead, set mfa_prompt_driver in the profile.',
+  })
+}
+
+async function runMfaProcess(command: string, profile: string): Promise<string> {
+  const execa = await loadExeca()
+  const result = await execa({shell: true, stdin: 'inherit', stderr: 'inherit', reject: false, timeout: 120_000})`${command}`
+  if (result.timedOut) {
+    throw new MfaError(`mfa_process of profile "${profile}" did not print a code within 2 minutes`, {hint: 'Run it by hand to see what it waits for.'})
+  }
+  if (result.exitCode !== 0) {
+    const why = result.exitCode === 127 ? 'was not found' : `failed (exit ${result.exitCode ?? result.signal})`
+    throw new MfaError(`mfa_process of profile "${profile}" ${why}`, {hint: `Run it by hand to check it: ${command}`})
+  }
+  const out = String(result.stdout ?? '').trim()
+  // Never echo what it printed: it may be something other than a code.
+  if (!CODE.test(out)) {
+    throw new MfaError(`mfa_process of profile "${profile}" printed ${out ? `${out.length} characters` : 'nothing'}, not a 6-digit code`, {
+      hint: 'It must print only the current code, e.g. `ykman oath accounts code --single NAME`.',
+    })
+  }
+  return out
+}
