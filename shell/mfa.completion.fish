@@ -79,6 +79,7 @@ complete -c mfa -n "__mfa_complete_using $__mfa_session_commands" -s t -l token-
 complete -c mfa -n "__mfa_complete_using $__mfa_session_commands" -s d -l duration -x -a '15m 1h 8h 12h 36h' -d 'How long the session lasts'
 complete -c mfa -n "__mfa_complete_using $__mfa_session_commands" -s f -l force -d 'A new session even if one is valid'
 complete -c mfa -n "__mfa_complete_using $__mfa_session_commands" -l serial-number -x -d 'ARN of the MFA device'
+complete -c mfa -n "__mfa_complete_using $__mfa_session_commands" -l prompt -x -a 'terminal zenity kdialog osascript ykman' -d 'How to ask for a code'
 
 # Each command's own.
 complete -c mfa -n '__mfa_complete_using env' -s s -l shell -x -a 'bash zsh fish powershell sh json' -d 'Shell to print statements for'
@@ -106,6 +107,8 @@ complete -c mfa -n __mfa_complete_keys -a remove -d 'Delete the keys'
 complete -c mfa -n '__mfa_complete_keys import add rotate export remove' -s p -l profile -x -a '(__mfa_complete_profiles)' -d 'AWS profile'
 complete -c mfa -n '__mfa_complete_keys rotate' -s t -l token-code -x -d 'The 6-digit code your MFA device shows'
 complete -c mfa -n '__mfa_complete_keys list' -l json -d 'As JSON'
+complete -c mfa -n '__mfa_complete_using exec' -l server -d 'Serve renewing credentials to the command'
+complete -c mfa -n '__mfa_complete_using exec' -l no-server -d 'The keys in its environment, no endpoint'
 # After `mfa exec --`: the command to run, then its own arguments.
 complete -c mfa -n '__mfa_complete_using exec' -l help -d 'Show help'
 complete -c mfa -n 'contains -- -- (commandline -opc)' -F -a '(__fish_complete_subcommand --fcs-skip=(math (contains -i -- -- (commandline -opc))))'

@@ -6,6 +6,11 @@ import {MfaError} from '../cli/errors.js'
 import {applyChanges, sessionChanges} from './environment.js'
 import {ensureSession} from '../session/ensure.js'
 import {loadExeca} from '../startup/execa.js'
+import {isUsable} from '../session/cache.js'
+import type {ResolvedProfile} from '../aws/profile.js'
+import {nearEnd} from '../exec-server/refresh.js'
+import {wantsServer} from '../exec-server/setting.js'
+import {suggestServer} from '../exec-server/suggest.js'
 
 /** Signals mfa passes on to the command. */
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const
@@ -93,11 +98,17 @@ export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
  * terminal inherited; mfa passes signals on, waits, and exits with CMD's code (128+n for signal n,
  * 127 not found, 126 not executable).
  */
-export async function execAction(flags: SessionFlagValues, command: readonly string[]): Promise<number> {
+export async function execAction(flags: SessionFlagValues & {server?: boolean}, command: readonly string[]): Promise<number> {
   assertBytesPassOn()
   const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
+  const serve = (resolved: ResolvedProfile) => wantsServer(flags.server, process.env, () => resolved.settings)
+  // The server renews a session near its end: one that is near it already is renewed now.
+  options.reuse = (session, resolved) => (serve(resolved) ? !nearEnd(session) : isUsable(session))
   const result = await ensureSession(options)
-  const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region))
+  // --server: an endpoint that renews the session (loaded only then: it costs every other start).
+  const server = serve(result.resolved) ? await (await import('../exec-server/index.js')).startExecServer(result, options) : undefined
+  const suggestion = server ? undefined : suggestServer(result, options)
+  const env = applyChanges(process.env, server?.changes ?? sessionChanges(result.session, result.resolved.name, result.resolved.region))
 
   let [file, ...args] = command
   if (file === undefined) {
@@ -131,6 +142,7 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
       forceKillAfterDelay: false,
     })
     const done = await child
+    suggestion?.after(done.exitCode ?? 1)
     if (done.exitCode !== undefined && done.exitCode !== null && !done.signal) return done.exitCode
     if (done.signal) return 128 + (constants.signals[done.signal as keyof typeof constants.signals] ?? 0)
     const code = (done as {code?: string}).code ?? (done.cause as NodeJS.ErrnoException | undefined)?.code
@@ -139,5 +151,6 @@ export async function execAction(flags: SessionFlagValues, command: readonly str
     throw new MfaError(`cannot run ${file}: ${code ?? 'it failed to start'}`, {exitCode: 126})
   } finally {
     for (const signal of FORWARDED) process.off(signal, forward)
+    await server?.close()
   }
 }

@@ -12,6 +12,7 @@ export type SessionFlagValues = {
   duration?: string
   force?: boolean
   'serial-number'?: string
+  prompt?: string
 }
 
 export function defaultProfile(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,6 +26,7 @@ export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv =
     serialNumber: flags['serial-number'],
     durationSeconds: flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration'),
     force: flags.force,
+    prompt: flags.prompt,
     env,
     reporter: stderrReporter(),
   }

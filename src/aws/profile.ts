@@ -39,6 +39,10 @@ export interface ResolvedProfile {
   roles: RoleStep[]
   mfaSerial: string
   mfaProcess?: string
+  /** mfa_prompt_driver: how to ask for a code (src/prompt-drivers). */
+  promptDriver?: string
+  /** mfa_ykman_account: the YubiKey OATH account for the ykman driver (default: the serial). */
+  ykmanAccount?: string
   /** endpoint_url for STS from the profile (services section or endpoint_url), if any. */
   stsEndpoint?: string
   /** The same for IAM (`mfa devices`). */
@@ -130,6 +134,8 @@ export function resolveProfile(files: AwsFiles, name: string, options: ResolveOp
     roles,
     mfaSerial,
     mfaProcess: chain.map(c => c.settings.mfa_process).find(Boolean),
+    promptDriver: chain.map(c => c.settings.mfa_prompt_driver?.trim()).find(Boolean),
+    ykmanAccount: chain.map(c => c.settings.mfa_ykman_account?.trim()).find(Boolean),
     stsEndpoint: endpointOf(files, requested, env, 'sts') ?? endpointOf(files, rs, env, 'sts'),
     iamEndpoint: endpointOf(files, requested, env, 'iam') ?? endpointOf(files, rs, env, 'iam'),
   }

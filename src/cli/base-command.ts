@@ -14,7 +14,7 @@ export const sessionFlags = {
   'token-code': Flags.string({
     char: 't',
     summary: 'The 6-digit code your MFA device shows.',
-    description: 'Without it, mfa runs the profile\'s mfa_process, or asks on the terminal.',
+    description: 'Without it, mfa asks through the prompt driver (--prompt), runs the profile\'s mfa_process, or asks on the terminal.',
     helpValue: 'CODE',
   }),
   duration: Flags.string({
@@ -26,6 +26,11 @@ export const sessionFlags = {
   force: Flags.boolean({
     char: 'f',
     summary: 'Get a new session even if the cached one is still valid.',
+  }),
+  prompt: Flags.string({
+    summary: 'How to ask for a code: terminal, zenity, kdialog, osascript, ykman, or a command that prints it.',
+    description: 'Default: MFA_PROMPT_DRIVER, else mfa_prompt_driver in the profile, else the terminal when there is one, else a desktop dialog.',
+    helpValue: 'DRIVER',
   }),
   'serial-number': Flags.string({
     summary: "ARN of the MFA device. Default: the profile's mfa_serial.",

@@ -4,6 +4,8 @@
  * is not run (it may use up a code): the only calls are to STS, an unsigned request for its clock
  * and GetCallerIdentity, which needs no code.
  */
+import {checkExecServer} from '../exec-server/doctor.js'
+import {checkPromptDriver} from '../prompt-drivers/doctor.js'
 import {accessSync, constants, statSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 import {parse as parseShell} from 'shell-quote'
@@ -24,7 +26,7 @@ import {withLongTermKeys} from '../keys/long-term.js'
 
 export type Status = 'ok' | 'warning' | 'problem'
 
-export type CheckName = 'config' | 'credentials' | 'keys' | 'keyring' | 'mfa_serial' | 'mfa_process' | 'clock' | 'session' | 'environment' | 'shell'
+export type CheckName = 'config' | 'credentials' | 'keys' | 'keyring' | 'mfa_serial' | 'mfa_process' | 'prompt_driver' | 'clock' | 'session' | 'environment' | 'shell' | 'exec_server'
 
 export interface Finding {
   check: CheckName
@@ -349,6 +351,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     ...(session ? [session.finding] : []),
     ...checkEnvironment(files, profile, session?.session, env, now),
     checkShell(env, options.shell),
+    await checkExecServer({
+      env,
+      profile,
+      serial: resolved?.mfaSerial,
+      promptSetting: files ? promptSetting(chain(files, profile), env) : env.MFA_PROMPT_DRIVER || undefined,
+      mfaProcess: resolved?.mfaProcess,
+    }),
   ]
   return {profile, ok: checks.every(c => c.status !== 'problem'), checks}
 }
@@ -372,6 +381,11 @@ function checkFiles(env: NodeJS.ProcessEnv): {findings: Finding[]; files?: AwsFi
     }
   }
   return {findings, files: loaded.config && loaded.credentials ? {config: loaded.config, credentials: loaded.credentials} : undefined}
+}
+
+/** The prompt driver asked for: MFA_PROMPT_DRIVER, else mfa_prompt_driver along the profile's chain. */
+function promptSetting(settings: IniSection[], env: NodeJS.ProcessEnv): string | undefined {
+  return env.MFA_PROMPT_DRIVER || settings.map(s => s.mfa_prompt_driver?.trim()).find(Boolean)
 }
 
 /** The profile: its keys apart from its device (a placeholder device), then with its own; its mfa_process. */
@@ -401,6 +415,16 @@ function checkProfile(files: AwsFiles, profile: string, env: NodeJS.ProcessEnv):
       command
         ? checkMfaProcess(command, env)
         : {check: 'mfa_process', status: 'ok', message: 'no mfa_process: mfa asks for the code on the terminal (or takes --token-code)'},
+    )
+    findings.push(
+      checkPromptDriver({
+        setting: promptSetting(settings, env),
+        from: env.MFA_PROMPT_DRIVER ? 'MFA_PROMPT_DRIVER' : 'mfa_prompt_driver',
+        mfaProcess: command,
+        serial: resolved?.mfaSerial ?? '',
+        profile,
+        env,
+      }),
     )
   }
   return {findings, resolved, keysResolved}

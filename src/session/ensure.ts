@@ -30,6 +30,14 @@ export interface EnsureOptions {
    * the config file, and static keys in the credentials file would shadow its credential_process).
    */
   sessionProfile?: 'required' | 'service' | 'none'
+  /** Whether a cached session of the profile is still good enough; default: more than 5 minutes left. */
+  reuse?: (session: CachedSession, resolved: ResolvedProfile) => boolean
+  /** From --prompt: how to ask for a code (a prompt driver's name or a command). */
+  prompt?: string
+  /** false: never ask on the terminal (the exec server: the terminal is the command's). */
+  terminal?: boolean
+  /** false: ask no one (no terminal, no dialog): only --token-code or mfa_process give a code. */
+  ask?: boolean
 }
 
 export interface SessionResult {
@@ -136,6 +144,11 @@ async function cachedOrFetched(req: Request, how: {file: string; lock: string; p
   }
 }
 
+/** The caller's rule for reusing the requested session (EnsureOptions.reuse), else more than 5 minutes left. */
+function reusable(req: Request, session: CachedSession): boolean {
+  return req.options.reuse ? req.options.reuse(session, req.resolved) : isUsable(session)
+}
+
 /** The MFA session (GetSessionToken) of the profile with the long-term keys, one per key profile and device. */
 function mfaSession(req: Request, wanted: {durationSeconds?: number; force?: boolean}): Promise<Result> {
   const {keys, mfaSerial} = req.resolved
@@ -144,7 +157,8 @@ function mfaSession(req: Request, wanted: {durationSeconds?: number; force?: boo
     lock: lockFile(req.dir, 'device', mfaSerial),
     purpose: `that is getting a session for ${mfaSerial}`,
     force: wanted.force,
-    usable: (s): s is CachedSession => isUsable(s) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial,
+    usable: (s): s is CachedSession =>
+      s !== undefined && (req.resolved.roles.length === 0 ? reusable(req, s) : isUsable(s)) && s.SourceAccessKeyId === keys.accessKeyId && s.SerialNumber === mfaSerial,
     fetch: () => newMfaSession(req, wanted.durationSeconds ?? keys.durationSeconds ?? DEFAULT_DURATION),
   })
 }
@@ -161,6 +175,12 @@ async function newMfaSession(req: Request, durationSeconds: number): Promise<Cac
     serial: mfaSerial,
     tokenCode: options.tokenCode,
     mfaProcess: resolved.mfaProcess,
+    prompt: options.prompt ?? (env.MFA_PROMPT_DRIVER || undefined) ?? resolved.promptDriver,
+    ykmanAccount: resolved.ykmanAccount,
+    terminal: options.terminal,
+    ask: options.ask,
+    requestedProfile: resolved.name,
+    env,
     cacheDir: dir,
     say: options.reporter.say,
   })
@@ -198,7 +218,7 @@ function roleSession(req: Request): Promise<Result> {
     lock: lockFile(req.dir, 'role', file),
     purpose: `that is assuming ${last.roleArn}`,
     force: req.options.force,
-    usable: isUsable,
+    usable: (s): s is CachedSession => s !== undefined && reusable(req, s),
     fetch: () => newRoleSession(req),
   })
 }

@@ -1,13 +1,15 @@
 /**
- * Where the one-time code comes from, first that applies: --token-code, the profile's mfa_process,
- * a question on the controlling terminal (/dev/tty, never stdout). No terminal and no other
- * source fails at once. A code already sent for the device is never sent again.
+ * Where the one-time code comes from, first that applies: --token-code, a prompt driver chosen by
+ * --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver, the profile's mfa_process, then the default
+ * driver: the controlling terminal (/dev/tty, never stdout), else a desktop dialog (src/prompt-drivers).
+ * With neither, mfa fails at once. A code already sent for the device is never sent again.
  */
-import {closeSync, openSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {MfaError, EXIT} from '../cli/errors.js'
 import {writeFileAtomic} from '../aws/private-files.js'
 import {hashKey} from './cache.js'
+import {quoteForHint} from '../cli/hint.js'
 import {loadExeca} from '../startup/execa.js'
 
 export const CODE = /^\d{6}$/
@@ -59,6 +61,16 @@ export interface CodeRequest {
   serial: string
   tokenCode?: string
   mfaProcess?: string
+  /** --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver: a prompt driver's name or a command. */
+  prompt?: string
+  ykmanAccount?: string
+  /** false: the terminal is not mfa's to ask on (the exec server). */
+  terminal?: boolean
+  /** false: no prompt driver asks (the exec server, just after a person cancelled its dialog). */
+  ask?: boolean
+  /** The profile the session is for (a role's profile), for `mfa login -p` in messages. */
+  requestedProfile?: string
+  env?: NodeJS.ProcessEnv
   cacheDir: string
   /** Progress and notices for the user (stderr). */
   say: (line: string) => void
@@ -76,7 +88,8 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
     }
     return code
   }
-  if (req.mfaProcess) {
+  // A driver chosen by --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver comes before mfa_process.
+  if (req.mfaProcess && !req.prompt) {
     for (let attempt = 0; ; attempt++) {
       const code = await runMfaProcess(req.mfaProcess, req.profile)
       if (!wasUsed(req.cacheDir, req.serial, code)) return code
@@ -90,7 +103,18 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
       await sleep(wait)
     }
   }
-  return askOnTerminal(req)
+  if (req.ask === false) throw noWayToAsk(req)
+  const {askForCode} = await import('../prompt-drivers/index.js')
+  return askForCode(req)
+}
+
+/** The exec server's answer when the MFA session has ended and no one can be asked for a code. */
+export function noWayToAsk(req: Pick<CodeRequest, 'serial' | 'profile' | 'requestedProfile'>): MfaError {
+  const profile = req.requestedProfile ?? req.profile
+  const flag = profile === 'default' ? '' : ` -p ${quoteForHint([profile])}`
+  return new MfaError(`the MFA session for ${req.serial} has ended and a new code is needed; run \`mfa login${flag}\` in another terminal`, {
+    hint: 'The next request for credentials picks up the new session. To be asked in a dialog instead, set mfa_prompt_driver in the profile.',
+  })
 }
 
 async function runMfaProcess(command: string, profile: string): Promise<string> {
@@ -111,61 +135,4 @@ async function runMfaProcess(command: string, profile: string): Promise<string> 
     })
   }
   return out
-}
-
-/** Asks for the code on /dev/tty until six digits arrive. Ctrl-C or Ctrl-D cancels (exit 130). */
-async function askOnTerminal(req: CodeRequest): Promise<string> {
-  let readFd: number
-  let writeFd: number
-  try {
-    readFd = openSync('/dev/tty', 'r')
-    writeFd = openSync('/dev/tty', 'w')
-  } catch {
-    throw new MfaError(`a code for ${req.serial} is needed and there is no terminal to ask for it`, {
-      hint: 'Pass --token-code with the 6 digits your device shows, set mfa_process in the profile, or run mfa in a terminal.',
-    })
-  }
-  const tty = await import('node:tty')
-  const readline = await import('node:readline')
-  const input = new tty.ReadStream(readFd)
-  const output = new tty.WriteStream(writeFd)
-  const rl = readline.createInterface({input, output, terminal: true})
-  const cleanup = () => {
-    rl.close()
-    input.destroy()
-    output.destroy()
-    try {
-      closeSync(readFd)
-    } catch {}
-    try {
-      closeSync(writeFd)
-    } catch {}
-  }
-  try {
-    let question = `MFA code for ${req.profile} (${req.serial}): `
-    for (;;) {
-      const answer = await new Promise<string | undefined>(resolve => {
-        rl.once('close', () => resolve(undefined))
-        rl.once('SIGINT', () => resolve(undefined))
-        rl.question(question, resolve)
-      })
-      if (answer === undefined) {
-        output.write('\n')
-        throw new MfaError('cancelled: no code was entered; nothing was changed', {exitCode: EXIT.cancelled})
-      }
-      const code = answer.trim()
-      if (!CODE.test(code)) {
-        question = 'The code is the 6 digits your device shows. MFA code: '
-        continue
-      }
-      if (wasUsed(req.cacheDir, req.serial, code)) {
-        question = 'That code was already used (a code works once); wait for the next one. MFA code: '
-        continue
-      }
-      return code
-    }
-  } finally {
-    rl.removeAllListeners()
-    cleanup()
-  }
 }

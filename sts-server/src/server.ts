@@ -209,6 +209,7 @@ class LocalStsServer implements LocalSts {
     })
   })
   private closed = false
+  private roleSessionSeconds: number | undefined
   /** Set by setExpiry: the moment issued credentials end, instead of after their duration. */
   private expiry: ExpiryRule | undefined
   private readonly issueSecrets: LocalStsOptions['issueSecrets']
@@ -216,6 +217,7 @@ class LocalStsServer implements LocalSts {
   constructor(options: LocalStsOptions) {
     this.offsetMs = options.clockOffsetMs ?? 0
     this.issueSecrets = options.issueSecrets
+    this.setRoleSessionSeconds(options.roleSessionSeconds)
     for (const u of options.users ?? []) this.addUser(u)
     for (const r of options.roles ?? []) this.addRole(r)
     // Outlive the SDK's keep-alive sockets (default 5 s would race with their reuse).
@@ -240,6 +242,11 @@ class LocalStsServer implements LocalSts {
 
   now(): number {
     return Date.now() + this.offsetMs
+  }
+
+  setRoleSessionSeconds(seconds: number | undefined): void {
+    if (seconds !== undefined && !(Number.isInteger(seconds) && seconds > 0)) throw new Error('roleSessionSeconds must be a positive integer')
+    this.roleSessionSeconds = seconds
   }
 
   setClockOffset(ms: number): void {
@@ -356,7 +363,7 @@ class LocalStsServer implements LocalSts {
         // reported by authenticate()
       }
     }
-    const call: StsCall = {action, accessKeyId, ok: false, at}
+    const call: StsCall = {action, accessKeyId, ok: false, at, userAgent: String(req.headers['user-agent'] ?? '')}
     this.calls.push(call)
 
     const fault = this.takeFault(action)
@@ -653,7 +660,7 @@ class LocalStsServer implements LocalSts {
     if (duration > (role.maxSessionDuration ?? 3600)) throw new ApiError(400, 'ValidationError', MESSAGES.maxSession)
 
     const assumedRoleArn = `arn:${state.partition}:sts::${state.accountId}:assumed-role/${state.name}/${sessionName}`
-    const issued = this.issue(caller, duration, {
+    const issued = this.issue(caller, this.roleSessionSeconds ?? duration, {
       kind: 'role',
       mfa,
       role: {state, sessionName: sessionName!, assumedRoleArn},
@@ -827,6 +834,11 @@ class LocalStsServer implements LocalSts {
           if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs)) throw new Error('offsetMs must be a number')
           this.setClockOffset(offsetMs)
           return json(200, {ok: true, now: this.now()})
+        }
+        case 'POST /__local/role-session': {
+          const {seconds} = JSON.parse(body.toString('utf8')) as {seconds?: number | null}
+          this.setRoleSessionSeconds(seconds ?? undefined)
+          return json(200, {ok: true})
         }
         case 'POST /__local/expiry': {
           const rule = JSON.parse(body.toString('utf8') || 'null') as ExpiryRule | null

@@ -55,6 +55,7 @@ export interface StsCall {
   ok: boolean
   code?: string // error code when !ok; for hang/reset/garbage faults: 'Fault:hang' etc.
   at: number // server time (ms) when the request arrived
+  userAgent?: string // the client's User-Agent header: tells the AWS CLI (aws-cli/…) from an SDK (aws-sdk-js/…)
 }
 
 export interface LocalSts {
@@ -69,6 +70,8 @@ export interface LocalSts {
   setExpiry(rule: ExpiryRule | undefined): void
   /** Every session and role credential issued so far ends now, as if its time had come. */
   expireIssued(): void
+  /** Every role session AssumeRole issues from now on lasts this many seconds (undefined: as requested). */
+  setRoleSessionSeconds(seconds: number | undefined): void
   now(): number // server time in ms
   code(serial: string, at?: number): string // the TOTP code the device shows now (or at a time)
   addUser(u: StsUser): void
@@ -90,4 +93,9 @@ export interface LocalStsOptions {
   clockOffsetMs?: number
   /** The secret and token of each session it issues (default: random, AWS-like); tests pass hostile ones. */
   issueSecrets?: () => {secretAccessKey: string; sessionToken: string}
+  /**
+   * Role sessions last this many seconds, whatever DurationSeconds asked (which is still checked as
+   * AWS does): short sessions, e.g. 60-90 s, let a test see a refresh without waiting an hour.
+   */
+  roleSessionSeconds?: number
 }

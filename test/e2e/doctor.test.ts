@@ -2,8 +2,9 @@
  * `mfa doctor` against the local STS server: one test (or more) per finding, each broken on
  * purpose in a temporary HOME, and the line that says what is wrong and how to fix it.
  */
-import {chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {BIN} from '../helpers/cli.js'
 import {clockTexts, leftTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
 
@@ -25,6 +26,9 @@ interface Report {
 let world: World
 beforeEach(async () => {
   world = await makeWorld()
+  // A desktop counts as there (a display, and a zenity on PATH that is never run) unless a test says otherwise.
+  mkdirSync(join(world.home, 'desktop'))
+  writeFileSync(join(world.home, 'desktop', 'zenity'), '#!/bin/sh\nexit 1\n', {mode: 0o755})
 })
 afterEach(async () => {
   await world.close()
@@ -34,7 +38,8 @@ afterEach(async () => {
 const loaded = {MFA_SHELL: 'bash'}
 
 async function doctor(args: string[] = [], extra: NodeJS.ProcessEnv = {}) {
-  const r = await world.mfa(['doctor', ...args], {env: world.env({...loaded, ...extra})})
+  const desktop = {DISPLAY: ':99', PATH: `${join(world.home, 'desktop')}:${process.env.PATH}`}
+  const r = await world.mfa(['doctor', ...args], {env: world.env({...loaded, ...desktop, ...extra})})
   return r
 }
 
@@ -75,10 +80,12 @@ describe('all well', () => {
       '✓ keys',
       '✓ mfa_serial',
       '✓ mfa_process',
+      '✓ prompt_driver',
       '✓ clock',
       '✓ session',
       '✓ environment',
       '✓ shell',
+      '✓ exec_server',
     ])
     expect(lines).toContain('✓ config: ~/.aws/config is readable and private (0600)')
     // The demo's keys are in plaintext: a warning, and the way out (the keyring is tested in keys.test.ts).
@@ -101,7 +108,7 @@ describe('all well', () => {
     expect(rep.code).toBe(0)
     expect(rep.ok).toBe(true)
     expect(rep.profile).toBe('default')
-    expect(rep.checks.map(c => c.check)).toEqual(['config', 'credentials', 'keyring', 'keys', 'mfa_serial', 'mfa_process', 'clock', 'session', 'environment', 'shell'])
+    expect(rep.checks.map(c => c.check)).toEqual(['config', 'credentials', 'keyring', 'keys', 'mfa_serial', 'mfa_process', 'prompt_driver', 'clock', 'session', 'environment', 'shell', 'exec_server'])
     expect(one(rep, 'keyring')).toEqual({check: 'keyring', status: 'warning', message: 'the long-term key of profile "default" (AKIA…MPLE) is in plaintext in ~/.aws/credentials', fix: 'run: mfa keys import'})
     expect(rep.checks.every(c => c.check === 'keyring' || (c.status === 'ok' && c.fix === undefined))).toBe(true)
     expect(Math.abs(one(rep, 'clock').skewSeconds!)).toBeLessThanOrEqual(1)
@@ -391,5 +398,43 @@ describe('the shell integration', () => {
       message: 'the shell integration is not loaded in this shell (mfa use, mfa clear, the prompt segment, completion)',
       fix: 'add eval "$(mfa init zsh)" to ~/.zshrc',
     })
+  })
+})
+
+describe('prompt_driver', () => {
+  test('no terminal: the desktop dialog that would ask', async () => {
+    expect(one(await report(), 'prompt_driver')).toEqual({check: 'prompt_driver', status: 'ok', message: 'no terminal here: a zenity dialog asks for a code'})
+  })
+
+  test('no terminal and no desktop: a warning that names mfa_prompt_driver', async () => {
+    const rep = await report([], {DISPLAY: ''})
+    expect(one(rep, 'prompt_driver')).toMatchObject({status: 'warning', message: 'no terminal and no desktop dialog here: a command that needs a code fails at once', fix: expect.stringMatching(/^set mfa_prompt_driver in the profile/)})
+    expect(rep.code).toBe(0)
+  })
+
+  test('a chosen driver that cannot run here is a problem', async () => {
+    writeFileSync(world.configPath, `${DEMO_CONFIG}mfa_prompt_driver = kdialog\n`, {mode: 0o600})
+    const rep = await report()
+    expect(one(rep, 'prompt_driver')).toMatchObject({status: 'problem', message: 'the prompt driver kdialog cannot ask for a code here: kdialog is not installed'})
+    expect(rep.code).toBe(1)
+    expect(one(await report([], {MFA_PROMPT_DRIVER: 'zenity'}), 'prompt_driver')).toMatchObject({status: 'ok', message: 'MFA_PROMPT_DRIVER is zenity, which can ask here'})
+  })
+})
+
+describe('exec_server', () => {
+  test('it can serve on 127.0.0.1, and says who gives a code when the MFA session ends', async () => {
+    expect(one(await report(), 'exec_server')).toEqual({check: 'exec_server', status: 'ok', message: 'mfa exec --server can serve on 127.0.0.1; when the MFA session ends, a zenity dialog gives the code'})
+    expect(one(await report([], {DISPLAY: ''}), 'exec_server').message).toMatch(/it answers that `mfa login` is to be run in another terminal/)
+  })
+
+  test('a proxy that would take the requests for the endpoint is a warning', async () => {
+    expect(one(await report([], {HTTP_PROXY: 'http://proxy.invalid:3128'}), 'exec_server')).toMatchObject({status: 'warning', fix: 'add 127.0.0.1 to NO_PROXY'})
+    expect(one(await report([], {HTTP_PROXY: 'http://proxy.invalid:3128', NO_PROXY: 'localhost,127.0.0.1'}), 'exec_server').status).toBe('ok')
+  })
+
+  test('inside mfa exec --server: its endpoint answers', async () => {
+    await login()
+    const r = await world.mfa(['exec', '--server', '--', process.execPath, BIN, 'doctor', '--json'], {env: world.env(loaded)})
+    expect(one(JSON.parse(r.stdout) as Report, 'exec_server')).toMatchObject({status: 'ok', message: expect.stringMatching(/^this shell runs under mfa exec --server: its endpoint http:\/\/127\.0\.0\.1:\d+\/credentials answers$/)})
   })
 })

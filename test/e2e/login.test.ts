@@ -121,7 +121,7 @@ describe('mfa login', () => {
     const r = await world.mfa(['login'])
     expect(r.code).toBe(1)
     expect(r.stderr).toBe(
-      'mfa: a code for arn:aws:iam::123456789012:mfa/demo is needed and there is no terminal to ask for it\nhint: Pass --token-code with the 6 digits your device shows, set mfa_process in the profile, or run mfa in a terminal.\n',
+      'mfa: a code for arn:aws:iam::123456789012:mfa/demo is needed and there is no terminal or desktop to ask for it\nhint: Pass --token-code with the 6 digits your device shows, set mfa_prompt_driver in the profile (zenity, kdialog, osascript, ykman, or a command that prints the code), or run mfa in a terminal.\n',
     )
     expect(r.ms).toBeLessThan(10_000)
     expect(world.sts.calls).toEqual([])

@@ -1,0 +1,86 @@
+/**
+ * terminal: the question on the controlling terminal (/dev/tty, never stdout or stdin, which belong
+ * to the caller), asked again until six digits arrive. Ctrl-C or Ctrl-D cancels (exit 130).
+ */
+import {closeSync, openSync} from 'node:fs'
+import {MfaError, EXIT} from '../cli/errors.js'
+import {CODE} from '../session/token.js'
+import type {PromptDriver, PromptRequest} from './types.js'
+
+/** Whether this process has a controlling terminal to ask on. */
+export function hasTerminal(): boolean {
+  try {
+    closeSync(openSync('/dev/tty', 'r'))
+    return true
+  } catch {
+    return false
+  }
+}
+
+export function noTerminal(serial: string): MfaError {
+  return new MfaError(`a code for ${serial} is needed and there is no terminal or desktop to ask for it`, {
+    hint: 'Pass --token-code with the 6 digits your device shows, set mfa_prompt_driver in the profile (zenity, kdialog, osascript, ykman, or a command that prints the code), or run mfa in a terminal.',
+  })
+}
+
+export const terminal: PromptDriver = {
+  name: 'terminal',
+  person: true,
+  unavailable: () => (hasTerminal() ? undefined : 'there is no terminal'),
+  ask: request => askOnTerminal(request),
+}
+
+/** Asks for the code on /dev/tty until six digits arrive. Ctrl-C or Ctrl-D cancels (exit 130). */
+async function askOnTerminal(req: PromptRequest): Promise<string> {
+  let readFd: number
+  let writeFd: number
+  try {
+    readFd = openSync('/dev/tty', 'r')
+    writeFd = openSync('/dev/tty', 'w')
+  } catch {
+    throw noTerminal(req.serial)
+  }
+  const tty = await import('node:tty')
+  const readline = await import('node:readline')
+  const input = new tty.ReadStream(readFd)
+  const output = new tty.WriteStream(writeFd)
+  const rl = readline.createInterface({input, output, terminal: true})
+  const cleanup = () => {
+    rl.close()
+    input.destroy()
+    output.destroy()
+    try {
+      closeSync(readFd)
+    } catch {}
+    try {
+      closeSync(writeFd)
+    } catch {}
+  }
+  try {
+    let question = `MFA code for ${req.profile} (${req.serial}): `
+    for (;;) {
+      const answer = await new Promise<string | undefined>(resolve => {
+        rl.once('close', () => resolve(undefined))
+        rl.once('SIGINT', () => resolve(undefined))
+        rl.question(question, resolve)
+      })
+      if (answer === undefined) {
+        output.write('\n')
+        throw new MfaError('cancelled: no code was entered; nothing was changed', {exitCode: EXIT.cancelled})
+      }
+      const code = answer.trim()
+      if (!CODE.test(code)) {
+        question = 'The code is the 6 digits your device shows. MFA code: '
+        continue
+      }
+      if (req.wasUsed(code)) {
+        question = 'That code was already used (a code works once); wait for the next one. MFA code: '
+        continue
+      }
+      return code
+    }
+  } finally {
+    rl.removeAllListeners()
+    cleanup()
+  }
+}
