@@ -23,3 +23,13 @@ export function profileWords(profile: string): string {
 export function loginCommand(profile: string): string {
   return `mfa login${profileWords(profile)}`
 }
+
+/**
+ * The first steps of a user who has no AWS profile at all: keys, then the MFA device, then a
+ * session. This is the one place that lists them: when mfa gains a command that stores the keys
+ * itself (`mfa keys add`), it is named here, as the first step.
+ */
+export function firstRunSteps(profile: string): string {
+  const named = profile === 'default' ? '' : ` --profile ${quoteForHint([profile])}`
+  return `Run \`aws configure${named}\` to add your long-term keys, then \`mfa devices --save${profileWords(profile)}\` to record your MFA device, then \`${loginCommand(profile)}\`.`
+}

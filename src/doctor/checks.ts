@@ -21,7 +21,8 @@ import {localTime} from '../cli/time.js'
 import {MARKER_PROFILE, MARKER_SHELL} from '../shells/variables.js'
 import {formatTimeLeft} from '../shells/segment.js'
 
-export type Status = 'ok' | 'warning' | 'problem'
+/** skipped: the check could not be made (the clock, with no keys to call STS for). */
+export type Status = 'ok' | 'warning' | 'problem' | 'skipped'
 
 export type CheckName = 'config' | 'credentials' | 'keys' | 'mfa_serial' | 'mfa_process' | 'clock' | 'session' | 'environment' | 'shell'
 
@@ -331,12 +332,16 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const profile = files && options.fromEnvironment ? (sourceOfSessionProfile(files, options.profile) ?? options.profile) : options.profile
   const {findings: profileChecks, resolved, keysResolved} = files ? checkProfile(files, profile, env) : {findings: []}
 
-  // STS: the clock first; the keys and the session only when it answers.
-  const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
-  const clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
-  if (keysResolved) profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
+  // STS: the clock first; the keys and the session only when it answers. With no keys there is
+  // nothing mfa could ask STS for: no call, so no network error either.
+  let clock: {finding: Finding; reachable: boolean} = {reachable: false, finding: {check: 'clock', status: 'skipped', message: 'not compared with STS: there are no keys to call it with yet'}}
   let session: {finding: Finding; session?: CachedSession} | undefined
-  if (resolved) session = await checkSession(resolved, profile, env, getCallerIdentity, clock.reachable, now)
+  if (keysResolved) {
+    const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
+    clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
+    profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
+    if (resolved) session = await checkSession(resolved, profile, env, getCallerIdentity, clock.reachable, now)
+  }
 
   const checks = [
     ...fileChecks,
