@@ -1,7 +1,7 @@
 import {writeOut} from '../cli/output.js'
 import {ensureOptions, type SessionFlagValues} from './session-options.js'
 import {MfaError} from '../cli/errors.js'
-import {rememberRegion, sessionChanges, unsetChanges} from './environment.js'
+import {sessionChanges, unsetChanges} from './environment.js'
 import {ensureSession} from '../session/ensure.js'
 import {localTime} from '../cli/time.js'
 import {detectShell, getShell, SHELL_NAMES} from '../shells/index.js'
@@ -30,5 +30,5 @@ export async function envAction(flags: EnvFlags): Promise<void> {
   if (result.fresh) {
     options.reporter.say(`mfa: new session for profile ${result.resolved.name} until ${localTime(new Date(result.session.Credentials.Expiration))}`)
   }
-  writeOut(shell.render(rememberRegion(sessionChanges(result.session, result.resolved.name, result.resolved.region), process.env)))
+  writeOut(shell.render(sessionChanges(result.session, result.resolved.name, result.resolved.region, process.env)))
 }

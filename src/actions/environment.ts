@@ -7,7 +7,8 @@ import type {CachedSession} from '../session/cache.js'
 import {rfc3339} from '../cli/time.js'
 import {COMPETING_VARS, MARKER_EXPIRY, MARKER_PROFILE, MARKER_REGION_BEFORE, REGION_VARS, SESSION_VARS} from '../shells/variables.js'
 
-export function sessionChanges(session: CachedSession, profile: string, region: string | undefined): EnvChanges {
+/** The session's variables for a shell or a child whose environment is now `parent`. */
+export function sessionChanges(session: CachedSession, profile: string, region: string | undefined, parent: NodeJS.ProcessEnv): EnvChanges {
   const c = session.Credentials
   const expiry = new Date(c.Expiration)
   const utc = rfc3339(expiry)
@@ -18,20 +19,21 @@ export function sessionChanges(session: CachedSession, profile: string, region: 
     AWS_CREDENTIAL_EXPIRATION: utc,
     AWS_SESSION_EXPIRATION: utc,
   }
-  return [
+  const changes: EnvChanges = [
     ...COMPETING_VARS.map(name => [name, null] as const),
     ...SESSION_VARS.map(name => [name, values[name]] as const),
     ...(region ? REGION_VARS.map(name => [name, region] as const) : []),
     [MARKER_PROFILE, profile],
     [MARKER_EXPIRY, String(Math.floor(expiry.getTime() / 1000))],
   ]
+  return rememberRegion(changes, parent)
 }
 
 /**
- * A shell's changes (`mfa env`) also remember the region variables the shell had before mfa first
- * set them; a later `mfa env` keeps the first memory, since the shell then holds mfa's region.
+ * The changes also remember the region variables the shell (or the child) had before mfa first set
+ * them; a later `mfa env` keeps the first memory, since the shell then holds mfa's region.
  */
-export function rememberRegion(changes: EnvChanges, env: NodeJS.ProcessEnv): EnvChanges {
+function rememberRegion(changes: EnvChanges, env: NodeJS.ProcessEnv): EnvChanges {
   const setsRegion = changes.some(([name, value]) => value !== null && (REGION_VARS as readonly string[]).includes(name))
   if (!setsRegion || env[MARKER_REGION_BEFORE] !== undefined) return changes
   const before = Object.fromEntries(REGION_VARS.filter(name => env[name] !== undefined).map(name => [name, env[name]]))

@@ -61,7 +61,7 @@ export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
 export async function execAction(flags: SessionFlagValues, command: readonly string[]): Promise<number> {
   const options = ensureOptions(flags)
   const result = await ensureSession(options)
-  const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region))
+  const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region, process.env))
 
   let [file, ...args] = command
   if (file === undefined) {

@@ -27,7 +27,8 @@ const hook: Hook<'command_not_found'> = async function (opts) {
     const {default: askDidYouMean} = await import('@oclif/plugin-not-found')
     const context = {
       ...this,
-      warn: () => process.stderr.write(`mfa: ${problem}\n`),
+      // The question says it; the error line follows when the answer is no.
+      warn: () => {},
       error: (): never => {
         throw new MfaError(problem, {hint: listed, exitCode: EXIT.usage})
       },

@@ -6,7 +6,9 @@
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {mfa} from '../helpers/cli.js'
+import {BIN, ROOT, mfa} from '../helpers/cli.js'
+import {describeWith} from '../helpers/tools.js'
+import {terminal, type Terminal} from '../helpers/tmux.js'
 
 let home: string
 beforeAll(() => {
@@ -56,4 +58,31 @@ test('`mfa` alone: START HERE (login, env, exec, init, doctor) before the full l
   const order = ['login', 'env', 'exec', 'init', 'doctor'].map(c => section.indexOf(`  mfa ${c}`))
   expect(order.every(i => i > 0)).toBe(true)
   expect([...order].sort((a, b) => a - b)).toEqual(order)
+})
+
+describeWith(['tmux'], 'an unknown command on a terminal', () => {
+  let term: Terminal | undefined
+  afterEach(async () => {
+    await term?.close()
+    term = undefined
+  })
+
+  test('@oclif/plugin-not-found asks; no: the usage error, exit 2', async () => {
+    term = await terminal([process.execPath, BIN, 'logn'], env(), {cwd: ROOT})
+    await term.waitFor(/Did you mean login\?/)
+    await term.send('n', {literal: true})
+    await term.send('Enter')
+    expect(await term.exitCode()).toBe(2)
+    expect(await term.screen()).toMatch(/Did you mean login\? No\nmfa: `logn` is not an mfa command\nhint: Run `mfa help` to see every command\.\n/)
+  })
+
+  test('yes: runs the command it named', async () => {
+    term = await terminal([process.execPath, BIN, 'logn'], env(), {cwd: ROOT})
+    await term.waitFor(/Did you mean login\?/)
+    await term.send('y', {literal: true})
+    await term.send('Enter')
+    // login itself then runs, in a HOME without ~/.aws: its own first-run error.
+    expect(await term.exitCode()).toBe(1)
+    expect(await term.screen()).toMatch(/mfa: profile "default" is not in ~\/\.aws\/config/)
+  })
 })
