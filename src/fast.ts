@@ -78,7 +78,17 @@ async function fast(argv: string[]): Promise<boolean> {
 export async function main(argv: string[]): Promise<void> {
   useExecaBundle(join(root, 'dist', 'startup', 'execa-bundle.cjs'))
   if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) return
-  const {execute} = await import('@oclif/core')
-  // The package's root, not bin/run.js: bin/package.json (which makes bin/ CommonJS) is not the package.
-  await execute({dir: root})
+  const oclif = await import('@oclif/core')
+  try {
+    // The package's root, not bin/run.js: bin/package.json (which makes bin/ CommonJS) is not the package.
+    await oclif.run(argv, root)
+    await oclif.flush()
+  } catch (error) {
+    // Errors that reach here never passed through a command's catch (an unknown command, a hook's
+    // error, an ExitError from this.exit): the same policy prints them. oclif's own handler ends with
+    // process.exit too, which a command that left a handle open relies on.
+    const code = reportError(error, debugWanted(argv))
+    await oclif.flush()
+    process.exit(code)
+  }
 }

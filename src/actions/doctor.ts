@@ -17,9 +17,9 @@ export async function doctorAction(flags: DoctorFlags, env: NodeJS.ProcessEnv = 
   return report.ok ? 0 : 1
 }
 
-const SYMBOLS = {ok: '✓', warning: '!', problem: '✗'}
-const ASCII = {ok: 'v', warning: '!', problem: 'x'}
-const COLOURS = {ok: '\u001B[32m', warning: '\u001B[33m', problem: '\u001B[31m'}
+const SYMBOLS = {ok: '✓', warning: '!', problem: '✗', skipped: '-'}
+const ASCII = {ok: 'v', warning: '!', problem: 'x', skipped: '-'}
+const COLOURS = {ok: '\u001B[32m', warning: '\u001B[33m', problem: '\u001B[31m', skipped: '\u001B[2m'}
 
 function human(report: DoctorReport, env: NodeJS.ProcessEnv): string {
   const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || ''

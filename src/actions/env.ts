@@ -22,7 +22,7 @@ export function shellFor(name: string | undefined, env: NodeJS.ProcessEnv = proc
 export async function envAction(flags: EnvFlags): Promise<void> {
   const shell = shellFor(flags.shell)
   if (flags.unset) {
-    writeOut(shell.render(unsetChanges()))
+    writeOut(shell.render(unsetChanges(process.env)))
     return
   }
   const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
@@ -30,5 +30,5 @@ export async function envAction(flags: EnvFlags): Promise<void> {
   if (result.fresh) {
     options.reporter.say(`mfa: new session for profile ${result.resolved.name} until ${localTime(new Date(result.session.Credentials.Expiration))}`)
   }
-  writeOut(shell.render(sessionChanges(result.session, result.resolved.name, result.resolved.region)))
+  writeOut(shell.render(sessionChanges(result.session, result.resolved.name, result.resolved.region, process.env)))
 }

@@ -108,7 +108,7 @@ export async function execAction(flags: SessionFlagValues & {server?: boolean}, 
   // --server: an endpoint that renews the session (loaded only then: it costs every other start).
   const server = serve(result.resolved) ? await (await import('../exec-server/index.js')).startExecServer(result, options) : undefined
   const suggestion = server ? undefined : suggestServer(result, options)
-  const env = applyChanges(process.env, server?.changes ?? sessionChanges(result.session, result.resolved.name, result.resolved.region))
+  const env = applyChanges(process.env, server?.changes ?? sessionChanges(result.session, result.resolved.name, result.resolved.region, process.env))
 
   let [file, ...args] = command
   if (file === undefined) {

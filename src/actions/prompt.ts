@@ -33,7 +33,9 @@ export async function promptAction(flags: PromptFlags, env: NodeJS.ProcessEnv = 
     }
   }
   if (!Number.isFinite(expiry)) return
-  const color = flags.color ?? (Boolean(process.stdout.isTTY) && !env.NO_COLOR)
-  const text = renderSegment({profile, expiry, now: Math.floor(Date.now() / 1000), format: flags.format, color})
+  // The same settings as the shell functions' segment (shell/mfa.*), with the flags before them.
+  const color = flags.color ?? (Boolean(process.stdout.isTTY) && !env.NO_COLOR && env.MFA_PROMPT_COLOR !== '0')
+  const format = flags.format ?? env.MFA_PROMPT_FORMAT
+  const text = renderSegment({profile, expiry, now: Math.floor(Date.now() / 1000), format, color})
   if (text) writeOut(text + '\n')
 }

@@ -3,8 +3,10 @@
  * --serial-number), turned into what ensureSession takes.
  */
 import {parseDuration} from '../aws/duration.js'
-import {stderrReporter} from '../cli/output.js'
+import {loadAwsFiles} from '../aws/files.js'
+import {type Reporter, stderrReporter} from '../cli/output.js'
 import type {EnsureOptions} from '../session/ensure.js'
+import {sourceOfSessionProfile} from '../session/session-profile.js'
 
 export type SessionFlagValues = {
   profile?: string
@@ -19,15 +21,36 @@ export function defaultProfile(env: NodeJS.ProcessEnv = process.env): string {
   return env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default'
 }
 
+/**
+ * The profile a session command works on: --profile, else the one the environment names. A
+ * session profile mfa wrote (AWS_PROFILE=mfa, set to use the session with other tools) holds no
+ * long-term keys: the profile it was made from (its mfa_source_profile) stands for it, and the
+ * user is told so.
+ */
+export function profileToUse({flags, env, reporter}: {flags: {profile?: string}; env: NodeJS.ProcessEnv; reporter: Reporter}): string {
+  if (flags.profile !== undefined) return flags.profile
+  const named = defaultProfile(env)
+  let source: string | undefined
+  try {
+    source = sourceOfSessionProfile(loadAwsFiles(env), named)
+  } catch {
+    // Unreadable files: the command reports them with its own words when it reads them.
+  }
+  if (!source || source === named) return named
+  reporter.say(`mfa: using ${source}, the profile ${named} was made from`)
+  return source
+}
+
 export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv = process.env): EnsureOptions {
+  const reporter = stderrReporter()
   return {
-    profile: flags.profile ?? defaultProfile(env),
+    profile: profileToUse({flags, env, reporter}),
     tokenCode: flags['token-code'],
     serialNumber: flags['serial-number'],
     durationSeconds: flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration'),
     force: flags.force,
     prompt: flags.prompt,
     env,
-    reporter: stderrReporter(),
+    reporter,
   }
 }

@@ -6,7 +6,7 @@ import {type AwsFiles, configSectionName, displayPath, profileNames, profileSett
 import {parseDuration} from './duration.js'
 import {MfaError} from '../cli/errors.js'
 import type {IniSection} from './ini.js'
-import {profileWords, quoteForHint} from '../cli/hint.js'
+import {firstRunSteps, profileWords, quoteForHint} from '../cli/hint.js'
 import {KEYRING_SETTING} from '../keys/setting.js'
 
 /** The profile whose long-term keys call GetSessionToken. */
@@ -154,7 +154,7 @@ function followChain(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): Cha
         throw new MfaError(`profile "${name}" is not in ${where}`, {
           hint: known.length
             ? `Known profiles: ${known.join(', ')}. Pick one with --profile.`
-            : `Run \`aws configure${name === 'default' ? '' : ` --profile ${quoteForHint([name])}`}\` to add its long-term keys.`,
+            : firstRunSteps(name),
         })
       }
       throw new MfaError(`profile "${chain.at(-1)!.name}" has source_profile "${current}", which is not in ${where}`, {

@@ -3,6 +3,7 @@
  */
 import {Command, Flags} from '@oclif/core'
 import {debugWanted, reportError} from './output.js'
+import {usageOf} from './usage.js'
 
 /** --profile/-p, the same on every command; summary says what the profile is for there. */
 export function profileFlag(summary: string, extra: {description?: string; exclusive?: string[]} = {}) {
@@ -49,7 +50,10 @@ export abstract class BaseCommand extends Command {
   }
 
   protected override async catch(error: Error & {exitCode?: number}): Promise<void> {
-    const code = reportError(error, debugWanted(this.argv))
+    const declared = this.constructor as typeof Command
+    const args = Object.entries(declared.args ?? {}).map(([name, a]) => ({name, required: a.required, options: a.options}))
+    const usage = usageOf({id: this.id ?? '', args, hasFlags: Object.values(declared.flags ?? {}).some(f => !f.hidden)})
+    const code = reportError(error, debugWanted(this.argv), {id: this.id ?? '', usage})
     // exit() throws an ExitError, which oclif turns into the exit code without printing.
     this.exit(code)
   }

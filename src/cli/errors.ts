@@ -3,7 +3,18 @@
  * present, says what to do. Both must never contain a secret. Anything that is not an MfaError is a
  * bug and is reported as such (with a stack trace only under --debug / MFA_DEBUG).
  */
+const BRAND = Symbol.for('mfa.MfaError')
+
 export class MfaError extends Error {
+  /**
+   * dist/fast.cjs bundles its own copy of this class, and oclif's commands and hooks load
+   * dist/cli/errors.js: `instanceof` asks for the brand, which both copies set, not the identity.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+  }
+
+  readonly [BRAND] = true
   readonly hint?: string
   readonly exitCode: number
 
@@ -15,7 +26,11 @@ export class MfaError extends Error {
   }
 }
 
-/** Exit codes shared by every command. */
+/**
+ * The exit codes of every command, one rule: 0 success; 2 a usage error (the command line cannot
+ * run as typed: unknown command, flag or argument, a bad flag value; src/cli/usage.ts); 1 any other
+ * failure; 130 cancelled (Ctrl-C at a prompt). `mfa exec` exits with its command's code instead.
+ */
 export const EXIT = {
   failure: 1,
   usage: 2,

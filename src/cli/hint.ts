@@ -23,3 +23,12 @@ export function profileWords(profile: string): string {
 export function loginCommand(profile: string): string {
   return `mfa login${profileWords(profile)}`
 }
+
+/**
+ * The first steps of a user who has no AWS profile at all: keys (in the file, or in the OS
+ * keyring), then the MFA device, then a session. This is the one place that lists them.
+ */
+export function firstRunSteps(profile: string): string {
+  const named = profile === 'default' ? '' : ` --profile ${quoteForHint([profile])}`
+  return `Run \`aws configure${named}\` to add your long-term keys (or \`mfa keys add${profileWords(profile)}\` to keep them in the OS keyring), then \`mfa devices --save${profileWords(profile)}\` to record your MFA device, then \`${loginCommand(profile)}\`.`
+}

@@ -6,6 +6,7 @@
 import {writeSync} from 'node:fs'
 import {MfaError, EXIT} from './errors.js'
 import {redact} from './redact.js'
+import {usageHint, usageProblem} from './usage.js'
 
 export interface Reporter {
   /** A notice for the user, on stderr. */
@@ -62,8 +63,11 @@ export function debugWanted(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   return Boolean(env.MFA_DEBUG) || (end === -1 ? argv : argv.slice(0, end)).includes('--debug')
 }
 
-/** Prints an error the way every mfa command does and returns the exit code. */
-export function reportError(error: unknown, debug: boolean): number {
+/**
+ * Prints an error the way every mfa command does and returns the exit code (EXIT). usage, when the
+ * command is known, is its right form (src/cli/usage.ts), which the hint of a usage error shows.
+ */
+export function reportError(error: unknown, debug: boolean, usage?: {id: string; usage: string}): number {
   const err = error as Error & {oclif?: {exit?: number}; code?: string}
   if (err?.constructor?.name === 'ExitError') return err.oclif?.exit ?? 0
   if (error instanceof MfaError) {
@@ -72,11 +76,10 @@ export function reportError(error: unknown, debug: boolean): number {
     if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n')
     return error.exitCode
   }
-  // oclif's own parse errors (unknown flag, missing argument, bad option).
+  // oclif's own parse errors (unknown flag, missing argument, bad option, flags that exclude each other).
   if (err?.oclif !== undefined) {
-    const first = redact(String(err.message).split('\n')[0].replace(/^Error: /, ''))
-    process.stderr.write(`mfa: ${first}\n`)
-    process.stderr.write(`hint: See \`mfa ${process.argv[2] ?? ''} --help\`.\n`)
+    process.stderr.write(`mfa: ${redact(usageProblem(err))}\n`)
+    process.stderr.write(`hint: ${redact(usage ? usageHint(usage.usage, usage.id) : 'Run `mfa help` to see every command.')}\n`)
     return EXIT.usage
   }
   process.stderr.write(`mfa: unexpected error: ${redact(err?.message ?? String(error)).split('\n')[0]}\n`)

@@ -14,8 +14,17 @@ export default class Prompt extends BaseCommand {
 
   static override flags = {
     profile: Flags.string({char: 'p', summary: "Show this profile's cached session instead of the environment's.", helpValue: 'NAME'}),
-    format: Flags.string({summary: 'Text with %p (profile), %t (time left), %% (percent).', default: undefined, helpValue: "'aws:%p %t'"}),
-    color: Flags.boolean({summary: 'Colour the time left (yellow under 10 minutes, red when expired).', allowNo: true}),
+    format: Flags.string({
+      summary: 'Text with %p (profile), %t (time left), %% (percent).',
+      description: "Default: $MFA_PROMPT_FORMAT, else 'aws:%p %t'.",
+      default: undefined,
+      helpValue: "'aws:%p %t'",
+    }),
+    color: Flags.boolean({
+      summary: 'Colour the time left (yellow under 10 minutes, red when expired).',
+      description: 'Default: on when stdout is a terminal, unless MFA_PROMPT_COLOR=0 or NO_COLOR is set.',
+      allowNo: true,
+    }),
     ...debugFlag,
   }
 

@@ -24,7 +24,8 @@ import {MARKER_PROFILE, MARKER_SHELL} from '../shells/variables.js'
 import {formatTimeLeft} from '../shells/segment.js'
 import {withLongTermKeys} from '../keys/long-term.js'
 
-export type Status = 'ok' | 'warning' | 'problem'
+/** skipped: the check could not be made (the clock, with no keys to call STS for). */
+export type Status = 'ok' | 'warning' | 'problem' | 'skipped'
 
 export type CheckName = 'config' | 'credentials' | 'keys' | 'keyring' | 'mfa_serial' | 'mfa_process' | 'prompt_driver' | 'clock' | 'session' | 'environment' | 'shell' | 'exec_server'
 
@@ -334,15 +335,19 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const profile = files && options.fromEnvironment ? (sourceOfSessionProfile(files, options.profile) ?? options.profile) : options.profile
   const {findings: profileChecks, resolved, keysResolved} = files ? checkProfile(files, profile, env) : {findings: []}
 
-  // STS: the clock first; the keys and the session only when it answers.
-  const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
-  const clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
-  // The keyring before the keys: when it cannot give the secret, STS is not asked about the keys.
-  const keyring = files && keysResolved ? await (await import('../keys/doctor.js')).checkKeyring(files, keysResolved.keys, env) : undefined
-  if (keysResolved && keyring?.status !== 'problem') profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
-  if (keyring) profileChecks.unshift(keyring)
+  // STS: the clock first; the keys and the session only when it answers. With no keys there is
+  // nothing mfa could ask STS for: no call, so no network error either.
+  let clock: {finding: Finding; reachable: boolean} = {reachable: false, finding: {check: 'clock', status: 'skipped', message: 'not compared with STS: there are no keys to call it with yet'}}
   let session: {finding: Finding; session?: CachedSession} | undefined
-  if (resolved) session = await checkSession(resolved, profile, env, getCallerIdentity, clock.reachable, now)
+  if (keysResolved) {
+    const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
+    clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
+    // The keyring before the keys: when it cannot give the secret, STS is not asked about the keys.
+    const keyring = files ? await (await import('../keys/doctor.js')).checkKeyring(files, keysResolved.keys, env) : undefined
+    if (keyring?.status !== 'problem') profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
+    if (keyring) profileChecks.unshift(keyring)
+    if (resolved) session = await checkSession(resolved, profile, env, getCallerIdentity, clock.reachable, now)
+  }
 
   const checks = [
     ...fileChecks,

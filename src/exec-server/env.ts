@@ -59,7 +59,7 @@ function codeNeededAt(result: SessionResult, env: NodeJS.ProcessEnv): CachedSess
 export async function serverChanges(result: SessionResult, server: {url: string; token: string}, env: NodeJS.ProcessEnv): Promise<EnvChanges> {
   const shadowed = defaultProfileShadows(loadAwsFiles(env))
   if (shadowed) await ensureNoCredentialsProfile(env)
-  const changes = sessionChanges(codeNeededAt(result, env), result.resolved.name, result.resolved.region)
+  const changes = sessionChanges(codeNeededAt(result, env), result.resolved.name, result.resolved.region, env)
   return [
     ...changes.filter(([name]) => !(KEY_VARS as readonly string[]).includes(name)),
     ...KEY_VARS.map(name => [name, null] as const),

@@ -165,30 +165,10 @@ function mfaSession(req: Request, wanted: {durationSeconds?: number; force?: boo
 
 /** A code (flag, mfa_process or terminal), then GetSessionToken, and whose session it is. */
 async function newMfaSession(req: Request, durationSeconds: number): Promise<CachedSession> {
-  const {resolved, options, env, dir} = req
+  const {resolved, env} = req
   const {keys, mfaSerial} = resolved
-  // The secret first (from the OS keyring when mfa_keyring says so): no code is used up on a locked keyring.
-  const signing = await (await import('../keys/long-term.js')).withLongTermKeys(resolved)
-  const {obtainCode, markUsed} = await import('./token.js')
-  const code = await obtainCode({
-    profile: keys.name,
-    serial: mfaSerial,
-    tokenCode: options.tokenCode,
-    mfaProcess: resolved.mfaProcess,
-    prompt: options.prompt ?? (env.MFA_PROMPT_DRIVER || undefined) ?? resolved.promptDriver,
-    ykmanAccount: resolved.ykmanAccount,
-    terminal: options.terminal,
-    ask: options.ask,
-    requestedProfile: resolved.name,
-    env,
-    cacheDir: dir,
-    say: options.reporter.say,
-  })
   const sts = await import('./sts.js')
-  markUsed(dir, mfaSerial, code)
-  const credentials = await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
-    sts.getSessionToken(stsContext(signing, env), {serial: mfaSerial, code, durationSeconds}),
-  )
+  const credentials = await codeAndToken(req, durationSeconds)
   const identity = await sts.getCallerIdentity(stsContext(resolved, env, {credentials, profile: keys.name})).catch(() => undefined)
   return {
     Version: 1,
@@ -200,6 +180,55 @@ async function newMfaSession(req: Request, durationSeconds: number): Promise<Cac
     ...(identity ? {Identity: identity} : {}),
     Credentials: credentials,
   }
+}
+
+/** How often a person at the terminal may type a code that STS refuses before mfa gives up. */
+const TYPED_CODE_TRIES = 3
+
+/**
+ * GetSessionToken with a code. A code typed on the terminal that STS refused is asked for again
+ * (a refused code was not used up), up to TYPED_CODE_TRIES times; a code from --token-code or
+ * mfa_process is not, since nobody is there to type another.
+ */
+async function codeAndToken(req: Request, durationSeconds: number): Promise<Awaited<ReturnType<typeof import('./sts.js').getSessionToken>>> {
+  const {resolved, options, env, dir} = req
+  const {keys, mfaSerial} = resolved
+  // The secret first (from the OS keyring when mfa_keyring says so): no code is used up on a locked keyring.
+  const signing = await (await import('../keys/long-term.js')).withLongTermKeys(resolved)
+  const {obtainCode, markUsed} = await import('./token.js')
+  const typed = options.tokenCode === undefined && !resolved.mfaProcess
+  for (let attempt = 1; ; attempt++) {
+    const code = await obtainCode({
+      profile: keys.name,
+      serial: mfaSerial,
+      tokenCode: options.tokenCode,
+      mfaProcess: resolved.mfaProcess,
+      prompt: options.prompt ?? (env.MFA_PROMPT_DRIVER || undefined) ?? resolved.promptDriver,
+      ykmanAccount: resolved.ykmanAccount,
+      terminal: options.terminal,
+      ask: options.ask,
+      requestedProfile: resolved.name,
+      env,
+      cacheDir: dir,
+      say: options.reporter.say,
+    })
+    const sts = await import('./sts.js')
+    markUsed(dir, mfaSerial, code)
+    try {
+      return await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
+        sts.getSessionToken(stsContext(signing, env), {serial: mfaSerial, code, durationSeconds}),
+      )
+    } catch (error) {
+      if (!typed || attempt >= TYPED_CODE_TRIES || !codeRefused(error)) throw error
+      const left = TYPED_CODE_TRIES - attempt
+      options.reporter.say(`mfa: STS refused that code (wrong or expired); type the code your device shows now (${left} ${left === 1 ? 'try' : 'tries'} left)`)
+    }
+  }
+}
+
+/** STS's refusal of the code itself (src/session/sts.ts words it), not of the keys or the network. */
+function codeRefused(error: unknown): boolean {
+  return error instanceof MfaError && error.message.startsWith('STS refused the MFA code')
 }
 
 /** A name for the role session: role_session_name, else the user's name, as the AWS CLI does with botocore-session-<time>. */

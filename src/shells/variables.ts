@@ -20,5 +20,11 @@ export const SESSION_VARS = [
 
 export const REGION_VARS = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const
 
+/**
+ * The region variables a shell had before `mfa env` first set them, as JSON ({} when neither was
+ * set), so that `mfa env --unset` puts them back instead of removing the user's own region.
+ */
+export const MARKER_REGION_BEFORE = 'MFA_REGION_BEFORE'
+
 /** Removed whenever a session is put in place, so nothing stale competes with it. */
 export const COMPETING_VARS = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SECURITY_TOKEN'] as const

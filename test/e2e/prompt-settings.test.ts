@@ -1,0 +1,50 @@
+/**
+ * `mfa prompt` honours the segment's settings as the shell functions do: MFA_PROMPT_FORMAT, and
+ * MFA_PROMPT_COLOR=0 (no colour even on a terminal); --format and --color/--no-color come first.
+ * An expired session makes the text independent of the clock ("expired").
+ */
+import {BIN, ROOT} from '../helpers/cli.js'
+import {describeWith} from '../helpers/tools.js'
+import {terminal, type Terminal} from '../helpers/tmux.js'
+import {makeWorld, type World} from '../helpers/world.js'
+
+let world: World
+let term: Terminal | undefined
+beforeAll(async () => {
+  world = await makeWorld()
+})
+afterEach(async () => {
+  await term?.close()
+  term = undefined
+})
+afterAll(() => world.close())
+
+const expired = (extra: NodeJS.ProcessEnv = {}) => world.env({MFA_PROFILE: 'work', MFA_EXPIRY: String(Math.floor(Date.now() / 1000) - 1), ...extra})
+
+test('MFA_PROMPT_FORMAT sets the text; --format comes before it', async () => {
+  expect((await world.mfa(['prompt'], {env: expired({MFA_PROMPT_FORMAT: '[%p|%t] 100%%'})})).stdout).toBe('[work|expired] 100%\n')
+  expect((await world.mfa(['prompt', '--format', '%p'], {env: expired({MFA_PROMPT_FORMAT: '[%p|%t]'})})).stdout).toBe('work\n')
+  expect((await world.mfa(['prompt'], {env: expired({MFA_PROMPT_FORMAT: ''})})).stdout).toBe('aws:work expired\n')
+})
+
+test('MFA_PROMPT_COLOR=0 does not turn off an explicit --color', async () => {
+  expect((await world.mfa(['prompt', '--color'], {env: expired({MFA_PROMPT_COLOR: '0'})})).stdout).toBe('\u001B[31maws:work expired\u001B[0m\n')
+})
+
+describeWith(['tmux'], 'on a terminal', () => {
+  const screenOf = async (env: NodeJS.ProcessEnv) => {
+    term = await terminal([process.execPath, BIN, 'prompt'], env, {cwd: ROOT})
+    expect(await term.exitCode()).toBe(0)
+    return term.screen({escapes: true})
+  }
+
+  test('coloured by default', async () => {
+    expect(await screenOf(expired())).toMatch(/\u001B\[31maws:work expired/)
+  })
+
+  test('MFA_PROMPT_COLOR=0: no colour', async () => {
+    const screen = await screenOf(expired({MFA_PROMPT_COLOR: '0'}))
+    expect(screen).toMatch(/aws:work expired/)
+    expect(screen).not.toMatch(/\u001B\[3\dm/)
+  })
+})
