@@ -6,6 +6,7 @@ import {writeFileSync} from 'node:fs'
 import {describeWith} from '../helpers/tools.js'
 import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
 import {DEMO, DEMO_CONFIG, makeWorld, type World} from '../helpers/world.js'
+import {jest} from '@jest/globals'
 
 // Each test starts its own D-Bus and keyring daemon and runs mfa several times: on a loaded
 // machine that takes longer than jest's default minute.

@@ -11,6 +11,7 @@ import {acquireLock} from '../../src/aws/lock.js'
 import {terminal} from '../helpers/tmux.js'
 import {KEYRING_TOOLS, startKeyring, type Keyring} from '../helpers/keyring.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
+import {jest} from '@jest/globals'
 
 // Each test starts its own D-Bus and keyring daemon and runs mfa several times: on a loaded
 // machine that takes longer than jest's default minute.
