@@ -14,10 +14,35 @@ export interface Reporter {
   progress?<T>(text: string, work: () => Promise<T>): Promise<T>
 }
 
+/**
+ * Text from outside (STS error messages, ARNs, file names, profile names) as a terminal can show it:
+ * every control character but the line break and tab is written as \xHH, so an escape sequence
+ * prints as text instead of changing the title or clearing the screen. Every human-readable line
+ * mfa prints goes through here; what a caller consumes (env, credential-process) does not.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
+/** A notice line on stderr, made printable. */
+export function say(line: string): void {
+  process.stderr.write(printable(line) + '\n')
+}
+
+/** Human-readable output on stdout (status, devices, doctor), made printable. */
+export function writeHuman(text: string): void {
+  writeOut(printable(text))
+}
+
+/** JSON on stdout: JSON escapes C0 controls itself; DEL and the C1 controls are escaped here too. */
+export function writeJson(value: unknown): void {
+  writeOut(JSON.stringify(value, null, 2).replace(/[\x7f-\x9f]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) + '\n')
+}
+
 /** A reporter that writes notices to stderr and shows a spinner there only when it is a terminal. */
 export function stderrReporter(): Reporter {
   return {
-    say: line => process.stderr.write(line + '\n'),
+    say,
     async progress(text, work) {
       if (!process.stderr.isTTY || process.env.CI) return work()
       const {ux} = await import('@oclif/core')
@@ -67,19 +92,19 @@ export function reportError(error: unknown, debug: boolean): number {
   const err = error as Error & {oclif?: {exit?: number}; code?: string}
   if (err?.constructor?.name === 'ExitError') return err.oclif?.exit ?? 0
   if (error instanceof MfaError) {
-    process.stderr.write(`mfa: ${redact(error.message)}\n`)
-    if (error.hint) process.stderr.write(`hint: ${redact(error.hint)}\n`)
+    say(`mfa: ${redact(error.message)}`)
+    if (error.hint) say(`hint: ${redact(error.hint)}`)
     if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n')
     return error.exitCode
   }
   // oclif's own parse errors (unknown flag, missing argument, bad option).
   if (err?.oclif !== undefined) {
     const first = redact(String(err.message).split('\n')[0].replace(/^Error: /, ''))
-    process.stderr.write(`mfa: ${first}\n`)
+    say(`mfa: ${first}`)
     process.stderr.write(`hint: See \`mfa ${process.argv[2] ?? ''} --help\`.\n`)
     return EXIT.usage
   }
-  process.stderr.write(`mfa: unexpected error: ${redact(err?.message ?? String(error)).split('\n')[0]}\n`)
+  say(`mfa: unexpected error: ${redact(err?.message ?? String(error)).split('\n')[0]}`)
   if (debug) process.stderr.write(redact(err?.stack ?? '') + '\n')
   else process.stderr.write('hint: Run again with MFA_DEBUG=1 for details, and report it.\n')
   return EXIT.failure

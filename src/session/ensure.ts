@@ -4,7 +4,7 @@
  * in the cache and in the profile's session profile of the credentials file.
  */
 import {configSectionName, loadAwsFiles} from '../aws/files.js'
-import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
+import {type CachedSession, cacheDir, checkCacheFile, ensureCacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
 import {writeSessionProfile} from './session-profile.js'
 import {stsContext} from '../aws/call-context.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
@@ -103,6 +103,9 @@ interface Request {
 async function cachedOrFetched(req: Request, how: {file: string; lock: string; purpose: string; force?: boolean; usable: (s: CachedSession | undefined) => s is CachedSession; fetch: () => Promise<CachedSession>}): Promise<Result> {
   const first = readCache(how.file)
   if (!how.force && how.usable(first.session)) return {session: first.session, fresh: false}
+  // What can be checked is checked before a code is spent.
+  ensureCacheDir(req.dir)
+  checkCacheFile(how.file)
 
   const lock = await locked(how.lock, req.options.reporter, how.purpose)
   try {
@@ -111,10 +114,47 @@ async function cachedOrFetched(req: Request, how: {file: string; lock: string; p
     if (how.usable(again.session) && (!how.force || Date.parse(again.session.IssuedAt) >= req.started)) return {session: again.session, fresh: false}
     warnCorrupt(how.file, again.problem, req.options.reporter)
     const session = await how.fetch()
-    writeCache(how.file, session)
+    checkArrival(session)
+    keep(how.file, session)
     return {session, fresh: true}
   } finally {
     lock.release()
+  }
+}
+
+/**
+ * A session that has already ended when it arrives is of no use: this computer's clock is ahead
+ * (or STS's behind). Said as an error, with both times, instead of "valid until … (expired)".
+ */
+function checkArrival(session: CachedSession, now = Date.now()): void {
+  if (expiresAt(session) > now) return
+  throw new MfaError(
+    `STS issued a session that ends at ${session.Credentials.Expiration}, but this computer's clock says it is ${new Date(now).toISOString()}: the clock is ahead`,
+    {hint: 'Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.'},
+  )
+}
+
+/**
+ * Keeps a session STS just issued. If it cannot be kept (a full disk), the code that paid for it is
+ * spent: on a terminal the session is printed once to stderr so it is not lost; elsewhere the error
+ * says exactly what was lost.
+ */
+function keep(file: string, session: CachedSession): void {
+  try {
+    writeCache(file, session)
+  } catch (error) {
+    const why = error instanceof MfaError ? error.message : String((error as Error)?.message ?? error)
+    if (process.stderr.isTTY) {
+      process.stderr.write(JSON.stringify({Version: 1, ...session.Credentials}, null, 2) + '\n')
+      throw new MfaError(`the session STS issued (above, until ${session.Credentials.Expiration}) could not be kept: ${why}`, {
+        hint: 'Free some space and run the command again with a new code; until then, copy the session above if you need it.',
+        cause: error,
+      })
+    }
+    throw new MfaError(`the session STS issued (until ${session.Credentials.Expiration}) was lost: it could not be kept: ${why}`, {
+      hint: 'The code was spent. Fix the cause, then run the command again with the next code.',
+      cause: error,
+    })
   }
 }
 
@@ -135,7 +175,7 @@ function mfaSession(req: Request, wanted: {durationSeconds?: number; force?: boo
 async function newMfaSession(req: Request, durationSeconds: number): Promise<CachedSession> {
   const {resolved, options, env, dir} = req
   const {keys, mfaSerial} = resolved
-  const {obtainCode, markUsed} = await import('./token.js')
+  const {obtainCode, markUsed, forgetUsed} = await import('./token.js')
   const code = await obtainCode({
     profile: keys.name,
     serial: mfaSerial,
@@ -148,7 +188,10 @@ async function newMfaSession(req: Request, durationSeconds: number): Promise<Cac
   markUsed(dir, mfaSerial, code)
   const credentials = await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
     sts.getSessionToken(stsContext(resolved, env), {serial: mfaSerial, code, durationSeconds}),
-  )
+  ).catch(error => {
+    if (!sts.mayHaveReachedSts(error)) forgetUsed(dir, mfaSerial, code)
+    throw error
+  })
   const identity = await sts.getCallerIdentity(stsContext(resolved, env, {credentials, profile: keys.name})).catch(() => undefined)
   return {
     Version: 1,

@@ -3,10 +3,10 @@
  * a question on the controlling terminal (/dev/tty, never stdout). No terminal and no other
  * source fails at once. A code already sent for the device is never sent again.
  */
-import {closeSync, openSync, readFileSync} from 'node:fs'
+import {closeSync, openSync, unlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {MfaError, EXIT} from '../cli/errors.js'
-import {writeFileAtomic} from '../aws/private-files.js'
+import {readPrivateFile, writeFileAtomic} from '../aws/private-files.js'
 import {hashKey} from './cache.js'
 import {loadExeca} from '../startup/execa.js'
 
@@ -38,8 +38,8 @@ function usedFile(cacheDir: string, serial: string): string {
 
 export function wasUsed(cacheDir: string, serial: string, code: string, now = Date.now()): boolean {
   try {
-    const used = JSON.parse(readFileSync(usedFile(cacheDir, serial), 'utf8')) as UsedCode
-    return used.code === code && now - used.at < CODE_LIFETIME_MS
+    const used = JSON.parse(readPrivateFile(usedFile(cacheDir, serial)).content ?? 'null') as UsedCode | null
+    return used?.code === code && typeof used.at === 'number' && now - used.at < CODE_LIFETIME_MS
   } catch {
     return false
   }
@@ -48,10 +48,18 @@ export function wasUsed(cacheDir: string, serial: string, code: string, now = Da
 /** Remembers a code as sent. Called under the device lock, before the code goes to STS. */
 export function markUsed(cacheDir: string, serial: string, code: string): void {
   try {
-    writeFileAtomic(usedFile(cacheDir, serial), JSON.stringify({code, at: Date.now()}) + '\n')
+    writeFileAtomic(usedFile(cacheDir, serial), JSON.stringify({code, at: Date.now()}) + '\n', {followLinks: false})
   } catch {
     // The record only saves a wasted round trip; a failure to keep it must not fail the login.
   }
+}
+
+/** Forgets a code marked as sent whose request never left this machine (connection refused, no DNS): it is not spent. */
+export function forgetUsed(cacheDir: string, serial: string, code: string): void {
+  if (!wasUsed(cacheDir, serial, code)) return
+  try {
+    unlinkSync(usedFile(cacheDir, serial))
+  } catch {}
 }
 
 export interface CodeRequest {
