@@ -106,7 +106,8 @@ export function writeFileAtomic(path: string, content: string, options: WriteOpt
       mode = before & 0o600
     }
   } catch {}
-  if (follow) ensurePrivateDir(dirname(target))
+  // Made again if it was removed meanwhile (a cache directory cleaned up during a run).
+  ensurePrivateDir(dirname(target))
   const prefix = `.${basename(target)}.mfa-`
   const temp = join(dirname(target), `${prefix}${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`)
   let fd: number | undefined

@@ -3,7 +3,7 @@
  * notices on stderr, stdout, and the error policy: one line and an optional hint on stderr, a
  * non-zero exit, no stack trace unless MFA_DEBUG asks, no secret.
  */
-import {writeSync} from 'node:fs'
+import {fstatSync, readFileSync, writeSync} from 'node:fs'
 import {MfaError, EXIT} from './errors.js'
 import {redact} from './redact.js'
 
@@ -61,9 +61,12 @@ export function stderrReporter(): Reporter {
 
 /**
  * Writes what the caller consumes to stdout (fd 1) directly: process.stdout would load Node's
- * stream machinery, a few milliseconds on every `mfa env`. Retries when a pipe is full.
+ * stream machinery, a few milliseconds on every `mfa env`. Retries when a pipe is full. Output that
+ * does not arrive is an error: the caller would otherwise go on without it (exit 141 for a reader
+ * that went away, as for a writer killed by SIGPIPE; 1 otherwise).
  */
 export function writeOut(text: string): void {
+  if (stdoutWasClosed()) throw new MfaError('stdout is closed: nothing was written', {hint: 'Run mfa with its output going somewhere (`>&-` closes it).'})
   const bytes = Buffer.from(text, 'utf8')
   let off = 0
   while (off < bytes.length) {
@@ -72,10 +75,30 @@ export function writeOut(text: string): void {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'EAGAIN') continue
-      if (code === 'EPIPE') return
-      throw error
+      if (code === 'EPIPE') throw new MfaError('the reader of stdout went away before the output was written (broken pipe)', {exitCode: EXIT.brokenPipe})
+      throw new MfaError(`could not write the output: ${(error as Error).message}`, {cause: error})
     }
   }
+}
+
+let closedChecked: boolean | undefined
+/**
+ * Whether mfa was started with stdout closed (`>&-`). Node then opens /dev/null on fd 1 itself, read
+ * and write (a shell's `>/dev/null` is write-only), so every write would succeed into nothing. Linux
+ * only, where /proc tells an open's flags; elsewhere false.
+ */
+function stdoutWasClosed(): boolean {
+  if (closedChecked !== undefined) return closedChecked
+  closedChecked = false
+  try {
+    const stat = fstatSync(1)
+    // /dev/null is character device 1:3 on Linux.
+    if (process.platform === 'linux' && stat.isCharacterDevice() && stat.rdev === 0x103) {
+      const flags = Number.parseInt(/^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1] ?? '1', 8)
+      closedChecked = (flags & 3) === 2
+    }
+  } catch {}
+  return closedChecked
 }
 
 /**

@@ -5,7 +5,8 @@
  * against the local STS server; docs/failures.md names them.
  */
 import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
+import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {BIN} from '../helpers/cli.js'
 import {describeWith} from '../helpers/tools.js'
@@ -88,6 +89,42 @@ describe('links in the cache directory are never followed', () => {
   })
 })
 
+describe('the cache directory removed during a run', () => {
+  test('while waiting for a lock: the directory is made again and the login goes through, with one call', async () => {
+    mkdirSync(world.cacheDir, {mode: 0o700})
+    // The holder of the lock removes the whole cache directory while this login waits for it.
+    const holder = spawn('sh', ['-c', `sleep 1; rm -rf '${world.cacheDir}'; sleep 30`])
+    try {
+      writeFileSync(lockPath(), JSON.stringify({pid: holder.pid, host: hostname(), token: 'x', at: Date.now()}))
+      const r = await world.mfa(['login', '-t', await world.freshCode()])
+      expect(r.stderr).not.toMatch(/unexpected error|ENOENT/)
+      expect(r.code).toBe(0)
+      expect(world.sts.count('GetSessionToken')).toBe(1)
+      expect(lstatSync(sessionPath()).isFile()).toBe(true)
+      expect(existsSync(lockPath())).toBe(false)
+    } finally {
+      holder.kill()
+    }
+  })
+})
+
+describe('mfa_process', () => {
+  test('that leaves a child holding stdout: the code is read and the login does not wait for the child', async () => {
+    const script = join(world.home, 'code.sh')
+    const pidFile = join(world.home, 'child.pid')
+    writeFileSync(script, `#!/bin/sh\necho "$CODE"\nsleep 1000 2>/dev/null &\necho $! > '${pidFile}'\n`, {mode: 0o755})
+    writeFileSync(world.configPath, `${readFileSync(world.configPath, 'utf8')}mfa_process = ${script}\n`)
+    try {
+      const r = await world.mfa(['login'], {env: world.env({CODE: await world.freshCode()}), timeoutMs: 15_000})
+      expect(r.signal).toBeNull()
+      expect(r.code).toBe(0)
+      expect(world.sts.count('GetSessionToken')).toBe(1)
+    } finally {
+      if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL')
+    }
+  })
+})
+
 describe('what is not a regular file, or not a session, is no session', () => {
   test('a FIFO at the cache path: env, status --offline, prompt and credential-process answer at once', async () => {
     mkdirSync(world.cacheDir, {mode: 0o700})
@@ -124,6 +161,26 @@ describe('what comes from outside is printed inert', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/)
     expect(r.stderr).toMatch(/^mfa: STS rejected GetSessionToken: bad \\x1b\]0;owned\\x1b\\ \\x1b\[2J input\\x9b1m$/m)
+  })
+})
+
+describe('output that does not arrive is an error', () => {
+  test('env and credential-process with stdout closed (>&-): exit 1, said on stderr', async () => {
+    await world.mfa(['login', '-t', await world.freshCode()])
+    for (const args of ['env --shell bash', 'credential-process']) {
+      const r = await world.run('sh', ['-c', `"$NODE" "$BIN" ${args} >&-`], {env: world.env({NODE: process.execPath, BIN})})
+      expect(r.code).toBe(1)
+      expect(r.stderr).toBe('mfa: stdout is closed: nothing was written\nhint: Run mfa with its output going somewhere (`>&-` closes it).\n')
+    }
+  })
+
+  test('a pipe whose reader is gone: exit 141', async () => {
+    await world.mfa(['login', '-t', await world.freshCode()])
+    // The reading end is closed before mfa starts, so the write fails every time, not by a race.
+    const script = 'import os,subprocess,sys\nr,w=os.pipe()\nos.close(r)\nsys.exit(subprocess.run(sys.argv[1:],stdout=w).returncode)'
+    const r = await world.run('python3', ['-c', script, process.execPath, BIN, 'env', '--shell', 'bash'])
+    expect(r.code).toBe(141)
+    expect(r.stderr).toMatch(/^mfa: the reader of stdout went away before the output was written \(broken pipe\)\n$/)
   })
 })
 
