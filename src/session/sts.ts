@@ -344,6 +344,12 @@ function serviceAnswer({name, message, status, svc, endpoint, envVar, afterRetri
   if (name === 'ValidationError') {
     return new MfaError(`${svc} rejected ${action}: ${firstLine(message)}`)
   }
+  // An error STS itself answered with (its XML parsed, its code named): reported as STS says it.
+  if (status !== undefined && status >= 400 && e.$fault === 'client' && /^[A-Z][A-Za-z0-9.]*$/.test(name) && !/deserializ/i.test(message)) {
+    return new MfaError(`${svc} refused ${action}: ${name}${message ? `: ${firstLine(message)}` : ''}`, {
+      hint: name === 'RegionDisabledException' ? `Activate ${svc} in this region (IAM account settings) or use another region.` : undefined,
+    })
+  }
   // Deserialization failures: the endpoint answered, but not as STS does (a captive portal, a proxy page).
   if (/deserializ|Unexpected token|Expected closing|non-whitespace|char '|not valid XML|Invalid character|must start with/i.test(message) || e.$response || (status !== undefined && status < 300)) {
     return new MfaError(`the endpoint ${endpoint} answered ${action} with something that is not ${svc}${status ? ` (HTTP ${status})` : ''}`, {

@@ -55,6 +55,17 @@ describe('links in the cache directory are never followed', () => {
     expect(lstatSync(sessionPath()).isFile()).toBe(true)
   })
 
+  test('a link at the device lock to a FIFO: never opened (it would block), broken like a garbled lock', async () => {
+    mkdirSync(world.cacheDir, {mode: 0o700})
+    const fifo = join(world.home, 'fifo')
+    execFileSync('mkfifo', [fifo])
+    symlinkSync(fifo, lockPath())
+    const r = await world.mfa(['login', '-t', await world.freshCode()], {timeoutMs: 15_000})
+    expect(r.signal).toBeNull()
+    expect(r.code).toBe(0)
+    expect(lstatSync(fifo).isFIFO()).toBe(true)
+  })
+
   test('a shared sticky directory (1777) as MFA_CACHE_DIR is refused before any code is sent, and stays 1777', async () => {
     const shared = join(world.home, 'shared')
     mkdirSync(shared)
@@ -161,6 +172,30 @@ describe('what comes from outside is printed inert', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/)
     expect(r.stderr).toMatch(/^mfa: STS rejected GetSessionToken: bad \\x1b\]0;owned\\x1b\\ \\x1b\[2J input\\x9b1m$/m)
+  })
+})
+
+describe('HOME', () => {
+  test("HOME='' is refused: nothing read or written in the current directory", async () => {
+    const cwd = join(world.home, 'work')
+    mkdirSync(cwd)
+    for (const args of [['login', '-t', await world.freshCode()], ['env', '--shell', 'bash'], ['status', '--offline']]) {
+      const r = await world.mfa(args, {env: world.env({HOME: ''}), cwd})
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/^mfa: HOME is empty, so there is no ~\/\.aws to use\nhint: Set HOME/)
+    }
+    expect(readdirSync(cwd)).toEqual([])
+  })
+})
+
+describe("STS's own errors", () => {
+  test('a regional error (RegionDisabledException) is reported with its code and message, not as "not STS"', async () => {
+    world.sts.fail({fault: {kind: 'status', status: 403, code: 'RegionDisabledException', message: 'STS is not activated in this region for account:123456789012.'}, actions: ['GetSessionToken']})
+    const r = await world.mfa(['login', '-t', await world.freshCode()])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe(
+      'mfa: STS refused GetSessionToken: RegionDisabledException: STS is not activated in this region for account:123456789012.\nhint: Activate STS in this region (IAM account settings) or use another region.\n',
+    )
   })
 })
 
