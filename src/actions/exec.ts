@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import {ensureOptions, type SessionFlagValues} from './session-options.js'
-import {MfaError} from '../cli/errors.js'
+import {EXIT, MfaError} from '../cli/errors.js'
 import {applyChanges, sessionChanges} from './environment.js'
 import {ensureSession} from '../session/ensure.js'
 import {loadExeca} from '../startup/execa.js'
@@ -59,6 +59,8 @@ export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
  * 127 not found, 126 not executable).
  */
 export async function execAction(flags: SessionFlagValues, command: readonly string[]): Promise<number> {
+  // Checked before a code is spent: an empty word names no command.
+  if (command[0] === '') throw new MfaError('the command to run is an empty word', {hint: 'Give the command after --, e.g. `mfa exec -- aws s3 ls`.', exitCode: EXIT.usage})
   const options = ensureOptions(flags)
   const result = await ensureSession(options)
   const env = applyChanges(process.env, sessionChanges(result.session, result.resolved.name, result.resolved.region))

@@ -1,4 +1,4 @@
-import {MfaError} from '../cli/errors.js'
+import {EXIT, MfaError} from '../cli/errors.js'
 
 export const MIN_DURATION = 900
 export const MAX_DURATION = 129_600
@@ -20,12 +20,15 @@ export function parseDuration(input: string, what = 'duration'): number {
     seconds = 0
     for (const [, n, unit] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(n) * UNIT[unit]
   }
+  // A flag given wrong is a usage error (exit 2), like a code that is not six digits; a profile's value is a failure (1).
+  const exitCode = what.startsWith('-') ? EXIT.usage : EXIT.failure
   if (seconds === undefined) {
-    throw new MfaError(`${what} "${input}" is not a duration`, {hint: 'Give seconds (3600) or a number with a unit: 15m, 1h, 12h, 1h30m.'})
+    throw new MfaError(`${what} "${input}" is not a duration`, {hint: 'Give seconds (3600) or a number with a unit: 15m, 1h, 12h, 1h30m.', exitCode})
   }
   if (seconds < MIN_DURATION || seconds > MAX_DURATION) {
     throw new MfaError(`${what} ${input} is out of range: STS allows 15m (900 s) to 36h (129600 s)`, {
       hint: 'Choose a duration from 15m to 36h.',
+      exitCode,
     })
   }
   return seconds

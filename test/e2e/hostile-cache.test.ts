@@ -188,6 +188,15 @@ describe('HOME', () => {
   })
 })
 
+describe('usage errors', () => {
+  test("exec '': a usage error before any code is asked", async () => {
+    const r = await world.mfa(['exec', '-t', '123456', '--', ''])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('mfa: the command to run is an empty word\nhint: Give the command after --, e.g. `mfa exec -- aws s3 ls`.\n')
+    expect(world.sts.calls).toEqual([])
+  })
+})
+
 describe("STS's own errors", () => {
   test('a regional error (RegionDisabledException) is reported with its code and message, not as "not STS"', async () => {
     world.sts.fail({fault: {kind: 'status', status: 403, code: 'RegionDisabledException', message: 'STS is not activated in this region for account:123456789012.'}, actions: ['GetSessionToken']})
