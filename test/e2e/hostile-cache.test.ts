@@ -104,7 +104,8 @@ describe('the cache directory removed during a run', () => {
   test('while waiting for a lock: the directory is made again and the login goes through, with one call', async () => {
     mkdirSync(world.cacheDir, {mode: 0o700})
     // The holder of the lock removes the whole cache directory while this login waits for it.
-    const holder = spawn('sh', ['-c', `sleep 1; rm -rf '${world.cacheDir}'; sleep 30`])
+    // `exec` makes the last sleep the process the test stops; no stdio is shared with the test runner.
+    const holder = spawn('sh', ['-c', `sleep 1; rm -rf '${world.cacheDir}'; exec sleep 30`], {stdio: 'ignore'})
     try {
       writeFileSync(lockPath(), JSON.stringify({pid: holder.pid, host: hostname(), token: 'x', at: Date.now()}))
       const r = await world.mfa(['login', '-t', await world.freshCode()])
