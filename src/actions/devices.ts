@@ -1,5 +1,5 @@
 import {configSectionName, configPath, credentialsPath, displayPath, loadAwsFiles} from '../aws/files.js'
-import {stderrReporter, writeOut} from '../cli/output.js'
+import {stderrReporter, writeHuman, writeJson} from '../cli/output.js'
 import {defaultProfile} from './session-options.js'
 import {editIniFile} from '../session/session-profile.js'
 import {MfaError, EXIT} from '../cli/errors.js'
@@ -65,9 +65,9 @@ export async function devicesAction(flags: DevicesFlags, chosen: string | undefi
     devices = await guessDevice(resolved, env, say)
   }
 
-  if (flags.json) writeOut(JSON.stringify(devices, null, 2) + '\n')
+  if (flags.json) writeJson(devices)
   else if (devices.length === 0) say(`mfa: the user of profile "${resolved.keys.name}" has no MFA device; add a virtual one in the IAM console (Security credentials)`)
-  else writeOut(devices.map(d => `${d.serialNumber}${d.enableDate ? `  enabled ${d.enableDate.slice(0, 10)}` : ''}${d.guessed ? '  (a guess)' : ''}${d.serialNumber === resolved.mfaSerial ? '  (in use)' : ''}`).join('\n') + '\n')
+  else writeHuman(devices.map(d => `${d.serialNumber}${d.enableDate ? `  enabled ${d.enableDate.slice(0, 10)}` : ''}${d.guessed ? '  (a guess)' : ''}${d.serialNumber === resolved.mfaSerial ? '  (in use)' : ''}`).join('\n') + '\n')
 
   if (!flags.save && chosen === undefined) return devices.length ? 0 : 1
   let serial = chosen

@@ -1,4 +1,4 @@
-import {writeOut} from '../cli/output.js'
+import {writeHuman, writeJson} from '../cli/output.js'
 import {type DoctorReport, type Finding, runDoctor} from '../doctor/checks.js'
 import {detectShell} from '../shells/index.js'
 import {defaultProfile} from './session-options.js'
@@ -13,7 +13,8 @@ export async function doctorAction(flags: DoctorFlags, env: NodeJS.ProcessEnv = 
     env,
     shell: detectShell({ppid: process.ppid, env}),
   })
-  writeOut((flags.json ? JSON.stringify(report, null, 2) : human(report, env)) + '\n')
+  if (flags.json) writeJson(report)
+  else writeHuman(human(report, env) + '\n')
   return report.ok ? 0 : 1
 }
 

@@ -2,7 +2,7 @@ import {isUtf8} from 'node:buffer'
 import {readFileSync} from 'node:fs'
 import {constants} from 'node:os'
 import {ensureOptions, type SessionFlagValues} from './session-options.js'
-import {MfaError} from '../cli/errors.js'
+import {EXIT, MfaError} from '../cli/errors.js'
 import {applyChanges, sessionChanges} from './environment.js'
 import {ensureSession} from '../session/ensure.js'
 import {loadExeca} from '../startup/execa.js'
@@ -99,6 +99,8 @@ export function defaultCommand(env: NodeJS.ProcessEnv, platform: NodeJS.Platform
  * 127 not found, 126 not executable).
  */
 export async function execAction(flags: SessionFlagValues & {server?: boolean}, command: readonly string[]): Promise<number> {
+  // Checked before a code is spent: an empty word names no command, and bytes Node cannot pass on.
+  if (command[0] === '') throw new MfaError('the command to run is an empty word', {hint: 'Give the command after --, e.g. `mfa exec -- aws s3 ls`.', exitCode: EXIT.usage})
   assertBytesPassOn()
   const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
   const serve = (resolved: ResolvedProfile) => wantsServer(flags.server, process.env, () => resolved.settings)

@@ -1,4 +1,5 @@
 import {localTime} from '../cli/time.js'
+import {say} from '../cli/output.js'
 import {quoteForHint} from '../cli/hint.js'
 import {ensureSession, secondsLeft} from '../session/ensure.js'
 import {formatTimeLeft as timeLeft} from '../shells/segment.js'
@@ -7,7 +8,6 @@ import {ensureOptions, type SessionFlagValues} from './session-options.js'
 /** `mfa login`: makes sure of a session, and says on stderr until when it lasts and how to use it. */
 export async function loginAction(flags: SessionFlagValues): Promise<void> {
   const {session, fresh, sessionProfile, resolved} = await ensureSession(ensureOptions(flags))
-  const say = (line: string) => process.stderr.write(line + '\n')
   const expiry = new Date(session.Credentials.Expiration)
   const who = session.Identity?.Arn ?? resolved.mfaSerial
   const left = timeLeft(secondsLeft(session))

@@ -1,3 +1,4 @@
+import {say} from '../cli/output.js'
 import {loadAwsFiles} from '../aws/files.js'
 import {resolveProfile, sessionProfileName} from '../aws/profile.js'
 import {cacheDir, listCache, removeCache} from '../session/cache.js'
@@ -9,7 +10,6 @@ export type LogoutFlags = {profile?: string; all?: boolean}
 
 /** `mfa logout`: forgets a profile's session (or every one): its cache entry and its session profile. */
 export async function logoutAction(flags: LogoutFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const say = (line: string) => process.stderr.write(line + '\n')
   const dir = cacheDir(env)
   if (flags.all) {
     let count = 0

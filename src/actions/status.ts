@@ -1,4 +1,4 @@
-import {stderrReporter, writeOut} from '../cli/output.js'
+import {stderrReporter, writeHuman, writeJson} from '../cli/output.js'
 import {profileToUse} from './session-options.js'
 import {loadAwsFiles} from '../aws/files.js'
 import {cacheDir, readCache} from '../session/cache.js'
@@ -60,7 +60,8 @@ export async function statusAction(flags: StatusFlags, env: NodeJS.ProcessEnv = 
       }
     }
   }
-  writeOut((flags.json ? JSON.stringify(report, null, 2) : human(report)) + '\n')
+  if (flags.json) writeJson(report)
+  else writeHuman(human(report) + '\n')
   return report.state === 'valid' ? 0 : 1
 }
 

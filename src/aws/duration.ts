@@ -20,21 +20,25 @@ export function parseDuration(input: string, what = 'duration'): number {
     seconds = 0
     for (const [, n, unit] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(n) * UNIT[unit]
   }
+  const exitCode = exitFor(what)
   if (seconds === undefined) {
-    throw new MfaError(`${what} "${input}" is not a duration`, {hint: 'Give seconds (3600) or a number with a unit: 15m, 1h, 12h, 1h30m.', exitCode: exitFor(what)})
+    throw new MfaError(`${what} "${input}" is not a duration`, {hint: 'Give seconds (3600) or a number with a unit: 15m, 1h, 12h, 1h30m.', exitCode})
   }
   if (seconds < MIN_DURATION || seconds > MAX_DURATION) {
     throw new MfaError(`${what} ${input} is out of range: STS allows 15m (900 s) to 36h (129600 s)`, {
       hint: 'Choose a duration from 15m to 36h.',
-      exitCode: exitFor(what),
+      exitCode,
     })
   }
   return seconds
 }
 
-/** A bad --duration is a usage error; a bad duration_seconds in a profile is a failure to fix there. */
+/**
+ * A flag given wrong is a usage error (exit 2), like a code that is not six digits; a bad
+ * duration_seconds in a profile is a failure to fix there (1).
+ */
 function exitFor(what: string): number {
-  return what.startsWith('--') ? EXIT.usage : EXIT.failure
+  return what.startsWith('-') ? EXIT.usage : EXIT.failure
 }
 
 /** 43200 → "12h", 5400 → "1h30m", 900 → "15m". */

@@ -9,8 +9,18 @@ import {MfaError} from '../cli/errors.js'
 import {decodeBytes, type TextEncoding} from './bytes.js'
 import {type IniDocument, type IniSection, firstHeader, lineNumberAt, parseIni, readSections, sectionSpans} from './ini.js'
 
+/**
+ * The home directory. HOME set but empty is refused: Node would answer '' and every path would be
+ * relative to the current directory (./.aws), and the AWS CLI would read /.aws; neither is the user's.
+ */
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HOME || env.USERPROFILE || homedir()
+  const home = env.HOME || env.USERPROFILE || (env.HOME === '' ? '' : homedir())
+  if (!home) {
+    throw new MfaError('HOME is empty, so there is no ~/.aws to use', {
+      hint: 'Set HOME to your home directory (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and MFA_CACHE_DIR to absolute paths).',
+    })
+  }
+  return home
 }
 
 /**
@@ -37,7 +47,7 @@ export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A path as users know it: ~ for the home directory. */
 export function displayPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  const home = homeDir(env)
+  const home = env.HOME || env.USERPROFILE || (env.HOME === undefined ? homedir() : '')
   return home && path.startsWith(home + sep) ? '~' + path.slice(home.length) : path
 }
 

@@ -4,11 +4,11 @@
  * second, short-lived lock, and only after re-reading that the lock file is still the stale one, so
  * two waiters can never both break it and a fresh lock is never removed.
  */
-import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {dirname} from 'node:path'
 import {MfaError} from '../cli/errors.js'
-import {ensurePrivateDir} from './private-files.js'
+import {ensurePrivateDir, fileError, readPrivateFile} from './private-files.js'
 
 interface LockInfo {
   pid: number
@@ -19,32 +19,48 @@ interface LockInfo {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
+/**
+ * Creates the lock file (O_EXCL: a link planted at the path is never followed) with its holder's
+ * info. A lock that cannot be written whole (a full disk) is removed again, so no empty lock is left
+ * for the next run to wait on; a directory removed meanwhile is made again.
+ */
 function tryCreate(path: string, info: LockInfo): boolean {
   let fd: number
   try {
     fd = openSync(path, 'wx', 0o600)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    if (code === 'ENOENT') {
+      ensurePrivateDir(dirname(path))
+      return tryCreate(path, info)
+    }
+    throw fileError(error, 'create the lock', path)
   }
+  const text = JSON.stringify(info)
   try {
-    writeSync(fd, JSON.stringify(info))
-  } finally {
+    if (writeSync(fd, text) !== Buffer.byteLength(text)) throw Object.assign(new Error('short write'), {code: 'ENOSPC'})
+  } catch (error) {
     closeSync(fd)
+    try {
+      unlinkSync(path)
+    } catch {}
+    throw fileError(error, 'create the lock', path)
   }
+  closeSync(fd)
   return true
 }
 
 function readInfo(path: string): {raw: string; info?: LockInfo} | undefined {
+  const read = readPrivateFile(path)
+  // A link, FIFO or directory at the lock path is never followed or opened: it reads as garbled, and is broken as such.
+  if (read.problem) return {raw: `\0${read.problem}`}
+  const raw = read.content
+  if (raw === undefined) return undefined
   try {
-    const raw = readFileSync(path, 'utf8')
-    try {
-      return {raw, info: JSON.parse(raw) as LockInfo}
-    } catch {
-      return {raw}
-    }
+    return {raw, info: JSON.parse(raw) as LockInfo}
   } catch {
-    return undefined
+    return {raw}
   }
 }
 
@@ -82,7 +98,7 @@ function isStale(path: string, found: {raw: string; info?: LockInfo}, now: numbe
   }
   // Empty or garbled: a holder killed between create and write. Give it a moment to finish writing.
   try {
-    return now - statSync(path).mtimeMs > 2000
+    return now - lstatSync(path).mtimeMs > 2000
   } catch {
     return false
   }
@@ -134,8 +150,9 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   let delay = 10
   ensurePrivateDir(dirname(path))
   for (;;) {
-    if (tryCreate(path, {...info, at: Date.now()})) {
-      const raw = readFileSync(path, 'utf8')
+    const mine = {...info, at: Date.now()}
+    if (tryCreate(path, mine)) {
+      const raw = JSON.stringify(mine)
       let released = false
       const release = () => {
         if (released) return

@@ -2,9 +2,10 @@
  * Private, atomic file writes: a temporary file beside the target, flushed, then renamed over it,
  * so a reader sees the old file or the new one and never a part. Nothing here widens a mode.
  */
-import {chmodSync, chownSync, closeSync, ftruncateSync, readlinkSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {chownSync, closeSync, constants, existsSync, fchmodSync, fstatSync, fsyncSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, type Stats, statSync, unlinkSync, writeSync} from 'node:fs'
 import {basename, dirname, join, resolve} from 'node:path'
 import {MfaError} from '../cli/errors.js'
+import {say} from '../cli/output.js'
 import {displayPath} from './files.js'
 
 /** Creates a directory (and its parents) private to the user; an existing one is left as it is. */
@@ -33,18 +34,81 @@ function resolveTarget(path: string): string {
   }
 }
 
+/** What a path holds, in words, when it is not a regular file. */
+export function notAFile(stat: Stats): string | undefined {
+  if (stat.isFile()) return undefined
+  if (stat.isSymbolicLink()) return 'a symbolic link'
+  if (stat.isDirectory()) return 'a directory'
+  if (stat.isFIFO()) return 'a FIFO'
+  if (stat.isSocket()) return 'a socket'
+  return 'a device'
+}
+
+export type PrivateRead = {content?: string; problem?: string}
+
+/**
+ * Reads a file of mfa's own (the session cache, locks, used codes): never through a symbolic link
+ * (O_NOFOLLOW), and only a regular file. O_NONBLOCK keeps a FIFO from blocking the open, so a FIFO
+ * planted at the path is reported instead of freezing a prompt. A missing file is {}. A file that
+ * group or others can read is made private through the open descriptor, and only when it is the
+ * user's own (mfa never changes the mode of a file it did not create).
+ */
+export function readPrivateFile(path: string, onTightened?: (mode: number) => void): PrivateRead {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') return {problem: 'it is a symbolic link'}
+    return code === 'ENOENT' || code === 'ENOTDIR' ? {} : {problem: `it cannot be read (${code ?? 'error'})`}
+  }
+  try {
+    const stat = fstatSync(fd)
+    const odd = notAFile(stat)
+    if (odd) return {problem: `it is ${odd}, not a file`}
+    const uid = process.getuid?.()
+    if (uid !== undefined && stat.uid !== uid) return {problem: `it belongs to another user (uid ${stat.uid})`}
+    const mode = stat.mode & 0o777
+    if (mode & 0o077) {
+      fchmodSync(fd, mode & 0o600)
+      onTightened?.(mode)
+    }
+    return {content: readFileSync(fd, 'utf8')}
+  } catch (error) {
+    return {problem: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`}
+  } finally {
+    closeSync(fd)
+  }
+}
+
+export interface WriteOptions {
+  /**
+   * Whether a symbolic link at the path is written through (the user's AWS files, which dotfile
+   * managers link) or replaced as a link (mfa's own cache, where a link is never followed).
+   */
+  followLinks?: boolean
+  /** The owner and group to keep on a file that is replaced (root editing a user's file). */
+  owner?: {uid: number; gid: number}
+}
+
 /**
  * Replaces a file's content atomically. A new file gets mode 0600; an existing file keeps its mode
  * minus any bits for group and others (a credentials file must not be readable by others).
  */
-export function writeFileAtomic(path: string, content: string | Buffer, options: {owner?: {uid: number; gid: number}} = {}): void {
-  const target = resolveTarget(path)
+export function writeFileAtomic(path: string, content: string | Buffer, options: WriteOptions = {}): void {
+  const follow = options.followLinks ?? true
+  const target = follow ? resolveTarget(path) : path
   let mode = 0o600
   let before: number | undefined
   try {
-    before = statSync(target).mode & 0o777
-    mode = before & 0o600
+    const stat = follow ? statSync(target) : lstatSync(target)
+    // A link, FIFO or device in mfa's own directory is replaced by the rename below; its mode means nothing.
+    if (stat.isFile()) {
+      before = stat.mode & 0o777
+      mode = before & 0o600
+    }
   } catch {}
+  // Made again if it was removed meanwhile (a cache directory cleaned up during a run).
   ensurePrivateDir(dirname(target))
   const prefix = `.${basename(target)}.mfa-`
   const temp = join(dirname(target), `${prefix}${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`)
@@ -54,14 +118,15 @@ export function writeFileAtomic(path: string, content: string | Buffer, options:
     const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
     let off = 0
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off)
+    // Through the descriptor: the name could be swapped for a link between close and chmod.
+    fchmodSync(fd, mode)
     fsyncSync(fd)
     closeSync(fd)
     fd = undefined
-    chmodSync(temp, mode)
     if (options.owner) keepOwner(temp, options.owner)
     renameSync(temp, target)
     if (before !== undefined && before & 0o077) {
-      process.stderr.write(`mfa: ${displayPath(target)} was readable by others (${before.toString(8).padStart(4, '0')}); it is now private (${mode.toString(8).padStart(4, '0')})\n`)
+      say(`mfa: ${displayPath(target)} was readable by others (${before.toString(8).padStart(4, '0')}); it is now private (${mode.toString(8).padStart(4, '0')})`)
     }
     removeStrays(dirname(target), prefix)
   } catch (error) {

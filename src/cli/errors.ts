@@ -35,4 +35,6 @@ export const EXIT = {
   failure: 1,
   usage: 2,
   cancelled: 130,
+  /** stdout's reader went away (EPIPE), as 128 + SIGPIPE: what a shell reports for a killed writer. */
+  brokenPipe: 141,
 } as const

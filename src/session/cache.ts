@@ -2,10 +2,12 @@
  * The private session cache: one JSON file per session, as STS issued it, in a 0700 directory
  * (~/.aws/mfa, or MFA_CACHE_DIR). Locks and the record of used codes live there too.
  */
-import {chmodSync, readdirSync, readFileSync, statSync, unlinkSync} from 'node:fs'
+import {chmodSync, lstatSync, readdirSync, statSync, unlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {displayPath, homeDir} from '../aws/files.js'
-import {ensurePrivateDir, writeFileAtomic} from '../aws/private-files.js'
+import {ensurePrivateDir, notAFile, readPrivateFile, writeFileAtomic} from '../aws/private-files.js'
+import {MfaError} from '../cli/errors.js'
+import {say} from '../cli/output.js'
 
 export interface StsCredentials {
   AccessKeyId: string
@@ -78,50 +80,99 @@ export function isUsable(session: CachedSession | undefined, now = Date.now()): 
 
 export type ReadResult = {session?: CachedSession; problem?: string}
 
-/** Reads a cache file. A missing file is no session; a corrupt one is reported and treated as none. */
+/**
+ * Reads a cache file. A missing file is no session; a corrupt one, one of the wrong shape, a link,
+ * a FIFO or another user's file is reported and treated as none.
+ */
 export function readCache(file: string): ReadResult {
-  let raw: string
+  const read = readPrivateFile(file, mode => tightened(file, 'the cached session', 'readable by others', mode))
+  if (read.content === undefined) return {problem: read.problem}
+  let data: unknown
   try {
-    raw = readFileSync(file, 'utf8')
-  } catch {
-    return {}
-  }
-  tightenFile(file)
-  try {
-    const data = JSON.parse(raw) as CachedSession
-    const c = data?.Credentials
-    if (data?.Version !== 1 || !c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || Number.isNaN(Date.parse(c.Expiration))) {
-      return {problem: 'it does not hold a session'}
-    }
-    return {session: data}
+    data = JSON.parse(read.content)
   } catch {
     return {problem: 'it is not valid JSON (corrupt or truncated)'}
   }
+  return isCachedSession(data) ? {session: data} : {problem: 'it does not hold a session'}
+}
+
+/** A value that can go into a shell statement, an INI line and an SDK call as it is. */
+const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && !/[\x00-\x1f\x7f]/.test(v)
+const isDate = (v: unknown): boolean => isText(v) && !Number.isNaN(Date.parse(v))
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const optional = (v: unknown, check: (o: Record<string, unknown>) => boolean) => v === undefined || (isObject(v) && check(v))
+
+/** The one check of a cache file's shape: every field mfa or a command reads has the type it is read as. */
+export function isCachedSession(data: unknown): data is CachedSession {
+  if (!isObject(data) || data.Version !== 1 || (data.Kind !== 'session' && data.Kind !== 'role')) return false
+  const c = data.Credentials
+  return (
+    isText(data.Profile) &&
+    typeof data.SerialNumber === 'string' &&
+    typeof data.SourceAccessKeyId === 'string' &&
+    isDate(data.IssuedAt) &&
+    (data.RoleArn === undefined || isText(data.RoleArn)) &&
+    isObject(c) &&
+    isText(c.AccessKeyId) &&
+    isText(c.SecretAccessKey) &&
+    isText(c.SessionToken) &&
+    isDate(c.Expiration) &&
+    optional(data.Identity, i => isText(i.Arn) && isText(i.Account) && isText(i.UserId)) &&
+    optional(data.AssumedRoleUser, u => isText(u.Arn) && isText(u.AssumedRoleId))
+  )
 }
 
 export function writeCache(file: string, session: CachedSession): void {
-  const dir = join(file, '..')
-  ensurePrivateDir(dir)
-  tightenDir(dir)
-  writeFileAtomic(file, JSON.stringify(session, null, 2) + '\n')
+  ensureCacheDir(join(file, '..'))
+  writeFileAtomic(file, JSON.stringify(session, null, 2) + '\n', {followLinks: false})
+}
+
+function tightened(path: string, what: string, was: string, mode: number): void {
+  say(`mfa: ${what} ${displayPath(path)} was ${was} (${mode.toString(8).padStart(4, '0')}); it is now private`)
 }
 
 /**
- * Makes a cache file (0600) or the cache directory (0700) private when group or others have any
- * access to it, and tells the user; a narrower mode is kept.
+ * Makes sure the cache directory exists and is the user's own and private before anything is kept
+ * there. A directory of the user's that is open to others is made 0700 and the user told; one that
+ * belongs to someone else, or is shared on purpose (the sticky bit, as /tmp has), is refused: others
+ * could plant links or sessions in it, and it must never be closed to the others who share it.
  */
-function tighten(path: string, keep: number, what: string, was: string): void {
+export function ensureCacheDir(dir: string): void {
+  ensurePrivateDir(dir)
+  let stat
   try {
-    const mode = statSync(path).mode & 0o777
-    if (mode & 0o077) {
-      chmodSync(path, mode & keep)
-      process.stderr.write(`mfa: ${what} ${displayPath(path)} was ${was} (${mode.toString(8).padStart(4, '0')}); it is now private\n`)
-    }
-  } catch {}
+    stat = statSync(dir)
+  } catch (error) {
+    throw new MfaError(`could not use the session cache ${displayPath(dir)}: ${(error as Error).message}`)
+  }
+  const hint = 'Set MFA_CACHE_DIR to a directory of your own that only you can open (mode 0700), or unset it.'
+  if (!stat.isDirectory()) throw new MfaError(`the session cache ${displayPath(dir)} is ${notAFile(stat)}, not a directory`, {hint})
+  const uid = process.getuid?.()
+  if (uid !== undefined && stat.uid !== uid) {
+    throw new MfaError(`the session cache ${displayPath(dir)} belongs to another user (uid ${stat.uid}); mfa keeps sessions only in a directory of yours`, {hint})
+  }
+  const mode = stat.mode & 0o7777
+  if (!(mode & 0o077)) return
+  if (mode & 0o1000) {
+    throw new MfaError(`the session cache ${displayPath(dir)} is a shared directory (${mode.toString(8).padStart(4, '0')}); mfa keeps sessions only in a private one`, {hint})
+  }
+  chmodSync(dir, mode & 0o700)
+  tightened(dir, 'the session cache', 'open to others', mode)
 }
 
-const tightenFile = (file: string) => tighten(file, 0o600, 'the cached session', 'readable by others')
-const tightenDir = (dir: string) => tighten(dir, 0o700, 'the session cache', 'open to others')
+/**
+ * Checked before a code is spent: the cache file can be replaced by a rename. A link, FIFO or stray
+ * file there is replaced (never followed); a directory cannot be.
+ */
+export function checkCacheFile(file: string): void {
+  try {
+    if (lstatSync(file).isDirectory()) {
+      throw new MfaError(`${displayPath(file)} is a directory, where mfa keeps a session`, {hint: 'Remove it (it is not mfa\'s), then try again.'})
+    }
+  } catch (error) {
+    if (error instanceof MfaError) throw error
+  }
+}
 
 export function removeCache(file: string): boolean {
   try {

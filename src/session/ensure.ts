@@ -4,7 +4,7 @@
  * in the cache and in the profile's session profile of the credentials file.
  */
 import {type AwsFiles, configSectionName, loadAwsFiles} from '../aws/files.js'
-import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
+import {type CachedSession, cacheDir, checkCacheFile, ensureCacheDir, expiresAt, hashKey, isUsable, readCache, roleCacheFile, sessionCacheFile, writeCache} from './cache.js'
 import {checkSessionProfile, writeSessionProfile} from './session-profile.js'
 import {stsContext} from '../aws/call-context.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
@@ -129,6 +129,9 @@ interface Request {
 async function cachedOrFetched(req: Request, how: {file: string; lock: string; purpose: string; force?: boolean; usable: (s: CachedSession | undefined) => s is CachedSession; fetch: () => Promise<CachedSession>}): Promise<Result> {
   const first = readCache(how.file)
   if (!how.force && how.usable(first.session)) return {session: first.session, fresh: false}
+  // What can be checked is checked before a code is spent.
+  ensureCacheDir(req.dir)
+  checkCacheFile(how.file)
 
   const lock = await locked(how.lock, req.options.reporter, how.purpose)
   try {
@@ -137,7 +140,8 @@ async function cachedOrFetched(req: Request, how: {file: string; lock: string; p
     if (how.usable(again.session) && (!how.force || Date.parse(again.session.IssuedAt) >= req.started)) return {session: again.session, fresh: false}
     warnCorrupt(how.file, again.problem, req.options.reporter)
     const session = await how.fetch()
-    writeCache(how.file, session)
+    checkArrival(session)
+    keep(how.file, session)
     return {session, fresh: true}
   } finally {
     lock.release()
@@ -147,6 +151,42 @@ async function cachedOrFetched(req: Request, how: {file: string; lock: string; p
 /** The caller's rule for reusing the requested session (EnsureOptions.reuse), else more than 5 minutes left. */
 function reusable(req: Request, session: CachedSession): boolean {
   return req.options.reuse ? req.options.reuse(session, req.resolved) : isUsable(session)
+}
+
+/**
+ * A session that has already ended when it arrives is of no use: this computer's clock is ahead
+ * (or STS's behind). Said as an error, with both times, instead of "valid until … (expired)".
+ */
+function checkArrival(session: CachedSession, now = Date.now()): void {
+  if (expiresAt(session) > now) return
+  throw new MfaError(
+    `STS issued a session that ends at ${session.Credentials.Expiration}, but this computer's clock says it is ${new Date(now).toISOString()}: the clock is ahead`,
+    {hint: 'Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.'},
+  )
+}
+
+/**
+ * Keeps a session STS just issued. If it cannot be kept (a full disk), the code that paid for it is
+ * spent: on a terminal the session is printed once to stderr so it is not lost; elsewhere the error
+ * says exactly what was lost.
+ */
+function keep(file: string, session: CachedSession): void {
+  try {
+    writeCache(file, session)
+  } catch (error) {
+    const why = error instanceof MfaError ? error.message : String((error as Error)?.message ?? error)
+    if (process.stderr.isTTY) {
+      process.stderr.write(JSON.stringify({Version: 1, ...session.Credentials}, null, 2) + '\n')
+      throw new MfaError(`the session STS issued (above, until ${session.Credentials.Expiration}) could not be kept: ${why}`, {
+        hint: 'Free some space and run the command again with a new code; until then, copy the session above if you need it.',
+        cause: error,
+      })
+    }
+    throw new MfaError(`the session STS issued (until ${session.Credentials.Expiration}) was lost: it could not be kept: ${why}`, {
+      hint: 'The code was spent. Fix the cause, then run the command again with the next code.',
+      cause: error,
+    })
+  }
 }
 
 /** The MFA session (GetSessionToken) of the profile with the long-term keys, one per key profile and device. */
@@ -195,7 +235,7 @@ async function codeAndToken(req: Request, durationSeconds: number): Promise<Awai
   const {keys, mfaSerial} = resolved
   // The secret first (from the OS keyring when mfa_keyring says so): no code is used up on a locked keyring.
   const signing = await (await import('../keys/long-term.js')).withLongTermKeys(resolved)
-  const {obtainCode, markUsed} = await import('./token.js')
+  const {obtainCode, markUsed, forgetUsed} = await import('./token.js')
   const typed = options.tokenCode === undefined && !resolved.mfaProcess
   for (let attempt = 1; ; attempt++) {
     const code = await obtainCode({
@@ -219,6 +259,8 @@ async function codeAndToken(req: Request, durationSeconds: number): Promise<Awai
         sts.getSessionToken(stsContext(signing, env), {serial: mfaSerial, code, durationSeconds}),
       )
     } catch (error) {
+      // A request that cannot have reached STS (refused, no DNS) leaves the code unused.
+      if (!sts.mayHaveReachedSts(error)) forgetUsed(dir, mfaSerial, code)
       if (!typed || attempt >= TYPED_CODE_TRIES || !codeRefused(error)) throw error
       const left = TYPED_CODE_TRIES - attempt
       options.reporter.say(`mfa: STS refused that code (wrong or expired); type the code your device shows now (${left} ${left === 1 ? 'try' : 'tries'} left)`)

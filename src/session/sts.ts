@@ -4,6 +4,7 @@
  * becomes one line that says what to do, with no secret in it.
  */
 import {MfaError} from '../cli/errors.js'
+import {say} from '../cli/output.js'
 import type {CachedSession, StsCredentials} from './cache.js'
 import {type CallContext, configuredEndpoint, stsHost} from '../aws/call-context.js'
 import {maskKeyId} from '../cli/redact.js'
@@ -11,10 +12,13 @@ import {rfc3339} from '../cli/time.js'
 
 export type {CallContext} from '../aws/call-context.js'
 
-/** The whole call, retries included, ends after this many seconds (MFA_TIMEOUT, default 20). */
+/** MFA_TIMEOUT's ceiling: ten minutes is longer than any answer worth waiting for, and far below Node's timer limit (24.8 days). */
+export const MAX_TIMEOUT_S = 600
+
+/** The whole call, retries included, ends after this many seconds (MFA_TIMEOUT, default 20, at most 600). */
 export function callTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const seconds = Number(env.MFA_TIMEOUT)
-  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 20) * 1000
+  return Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds : 20, MAX_TIMEOUT_S) * 1000
 }
 
 /** What mfa needs of an SDK client: STSClient and IAMClient both fit. */
@@ -25,7 +29,37 @@ interface SdkClient {
 }
 type ClientClass = new (config: object) => SdkClient
 
-function makeClient(Client: ClientClass, ctx: CallContext): SdkClient {
+/**
+ * How a call may be sent: `once` for a call that carries a one-time code (GetSessionToken,
+ * AssumeRole with a code). Such a call is never retried, since STS may have taken the code with
+ * the first attempt; it gets the whole MFA_TIMEOUT for its one attempt.
+ */
+interface Sending {
+  once?: boolean
+}
+
+/**
+ * The SDK's retry strategy for a call that carries a code: only a request whose signature the SDK
+ * corrected for clock skew is sent again (STS checks the signature before the code, so the first
+ * attempt did not spend it). Anything else (a 5xx, throttling, a reset, a timeout) may have.
+ */
+function retriesThatKeepTheCode(env: NodeJS.ProcessEnv): object {
+  // AWS_MAX_ATTEMPTS still bounds the attempts, as it does for every other call.
+  const configured = Number(env.AWS_MAX_ATTEMPTS)
+  const maxAttempts = Number.isInteger(configured) && configured > 0 ? Math.min(configured, 3) : 3
+  const token = (count: number) => ({getRetryCount: () => count, getRetryDelay: () => 0})
+  return {
+    mode: 'standard',
+    acquireInitialRetryToken: async () => token(0),
+    refreshRetryTokenForRetry: async (previous: ReturnType<typeof token>, info: {error?: SdkError & {$metadata?: {clockSkewCorrected?: boolean}}}) => {
+      if (previous.getRetryCount() + 1 >= maxAttempts || !info.error?.$metadata?.clockSkewCorrected) throw info.error
+      return token(previous.getRetryCount() + 1)
+    },
+    recordSuccess: () => {},
+  }
+}
+
+function makeClient(Client: ClientClass, ctx: CallContext, sending: Sending = {}): SdkClient {
   // The SDK warns on stderr that Node 20 support ends; that is for us, not for the user.
   const previous = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
@@ -35,9 +69,10 @@ function makeClient(Client: ClientClass, ctx: CallContext): SdkClient {
       region: ctx.region,
       credentials: ctx.credentials,
       ...(ctx.endpoint ? {endpoint: ctx.endpoint} : {}),
+      ...(sending.once ? {retryStrategy: retriesThatKeepTheCode(ctx.env ?? process.env)} : {}),
       requestHandler: {
         connectionTimeout: Math.min(3000, total),
-        requestTimeout: Math.min(5000, total),
+        requestTimeout: sending.once ? total : Math.min(5000, total),
         throwOnRequestTimeout: true,
       },
     })
@@ -57,9 +92,10 @@ export async function callAws<M, T>(
   ctx: CallContext,
   action: string,
   command: (module: M) => unknown,
+  sending: Sending = {},
 ): Promise<T> {
   const mod = await load()
-  const client = makeClient(clientClass(mod) as ClientClass, ctx)
+  const client = makeClient(clientClass(mod) as ClientClass, ctx, sending)
   const total = callTimeoutMs(ctx.env)
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), total)
@@ -75,8 +111,21 @@ export async function callAws<M, T>(
   }
 }
 
-function send<T>(ctx: CallContext, action: string, make: (sts: typeof import('@aws-sdk/client-sts')) => unknown): Promise<T> {
-  return callAws(() => import('@aws-sdk/client-sts'), m => m.STSClient, ctx, action, make)
+function send<T>(ctx: CallContext, action: string, make: (sts: typeof import('@aws-sdk/client-sts')) => unknown, sending: Sending = {}): Promise<T> {
+  return callAws(() => import('@aws-sdk/client-sts'), m => m.STSClient, ctx, action, make, sending)
+}
+
+/** Network errors that prove the request never left this machine: a code sent with it is not spent. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+/** Whether a failed call's request can have reached STS (and so spent the code it carried). */
+export function mayHaveReachedSts(error: unknown): boolean {
+  const cause = (error as {cause?: unknown})?.cause ?? error
+  return !NOT_SENT.has(networkCode(cause as SdkError) ?? '')
+}
+
+function networkCode(e: SdkError): string | undefined {
+  return (e as {code?: string}).code ?? (e.cause as {code?: string} | undefined)?.code
 }
 
 let skewWarned = false
@@ -87,7 +136,7 @@ let skewWarned = false
 function warnSkew(offsetMs: number | undefined): void {
   if (skewWarned || offsetMs === undefined || Math.abs(offsetMs) < 120_000) return
   skewWarned = true
-  process.stderr.write(`mfa: this computer's clock is ${describeSkew(-offsetMs)} AWS's; set it right (e.g. enable NTP: timedatectl set-ntp true)\n`)
+  say(`mfa: this computer's clock is ${describeSkew(-offsetMs)} AWS's; set it right (e.g. enable NTP: timedatectl set-ntp true)`)
 }
 
 /** "5 min ahead of", "90 s behind". */
@@ -112,6 +161,7 @@ function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; Sessi
 export async function getSessionToken(ctx: CallContext, input: {serial: string; code: string; durationSeconds: number}): Promise<StsCredentials> {
   const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]}>(ctx, 'GetSessionToken', m =>
     new m.GetSessionTokenCommand({SerialNumber: input.serial, TokenCode: input.code, DurationSeconds: input.durationSeconds}),
+    {once: true},
   )
   return toCredentials(out.Credentials, 'GetSessionToken')
 }
@@ -129,6 +179,7 @@ export async function assumeRole(
       SerialNumber: input.serial,
       TokenCode: input.code,
     }),
+    {once: input.code !== undefined},
   )
   const user = out.AssumedRoleUser
   return {
@@ -191,7 +242,7 @@ function readFailure(error: unknown, ctx: CallContext): Failure {
     name: e.name ?? e.Code ?? e.code ?? '',
     message: (e.message ?? '').trim(),
     status: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
-    network: (e as {code?: string}).code ?? ((e.cause as {code?: string} | undefined)?.code),
+    network: networkCode(e),
     endpoint: endpointLabel(ctx),
     envVar: `AWS_ENDPOINT_URL_${svc}`,
     svc,
@@ -211,6 +262,12 @@ function describeSdkError(error: unknown, action: string, ctx: CallContext, time
 
 /** No answer: a timeout, or the network between here and the endpoint. */
 function unreachable({name, message, network, svc, endpoint, envVar}: Failure, action: string, timedOutAfterMs?: number): MfaError | undefined {
+  // A reset is an answer of sorts: the connection was made and then broken, often by a proxy.
+  if (network === 'ECONNRESET' || network === 'EPIPE' || /socket hang up/i.test(message)) {
+    return new MfaError(`the connection to ${svc} at ${endpoint} was reset before it answered ${action}`, {
+      hint: `A proxy, VPN or firewall may be cutting it; check them and ${envVar}.`,
+    })
+  }
   if (timedOutAfterMs !== undefined || name === 'AbortError' || name === 'TimeoutError' || network === 'ETIMEDOUT' || /timed? ?out/i.test(message)) {
     const seconds = timedOutAfterMs === undefined ? '' : ` within ${Math.round(timedOutAfterMs / 1000)} s`
     return new MfaError(`${svc} at ${endpoint} did not answer ${action}${seconds}`, {
@@ -218,12 +275,11 @@ function unreachable({name, message, network, svc, endpoint, envVar}: Failure, a
       exitCode: 1,
     })
   }
-  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN' || network === 'ECONNRESET' || network === 'EHOSTUNREACH' || network === 'ENETUNREACH') {
+  if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EAI_AGAIN' || network === 'EHOSTUNREACH' || network === 'ENETUNREACH') {
     const why: Record<string, string> = {
       ECONNREFUSED: 'connection refused',
       ENOTFOUND: 'host not found',
       EAI_AGAIN: 'name lookup failed',
-      ECONNRESET: 'connection reset',
       EHOSTUNREACH: 'host unreachable',
       ENETUNREACH: 'network unreachable',
     }
@@ -291,6 +347,12 @@ function serviceAnswer({name, message, status, svc, endpoint, envVar, afterRetri
   }
   if (name === 'ValidationError') {
     return new MfaError(`${svc} rejected ${action}: ${firstLine(message)}`)
+  }
+  // An error STS itself answered with (its XML parsed, its code named): reported as STS says it.
+  if (status !== undefined && status >= 400 && e.$fault === 'client' && /^[A-Z][A-Za-z0-9.]*$/.test(name) && !/deserializ/i.test(message)) {
+    return new MfaError(`${svc} refused ${action}: ${name}${message ? `: ${firstLine(message)}` : ''}`, {
+      hint: name === 'RegionDisabledException' ? `Activate ${svc} in this region (IAM account settings) or use another region.` : undefined,
+    })
   }
   // Deserialization failures: the endpoint answered, but not as STS does (a captive portal, a proxy page).
   if (/deserializ|Unexpected token|Expected closing|non-whitespace|char '|not valid XML|Invalid character|must start with/i.test(message) || e.$response || (status !== undefined && status < 300)) {

@@ -4,13 +4,12 @@
  * driver: the controlling terminal (/dev/tty, never stdout), else a desktop dialog (src/prompt-drivers).
  * With neither, mfa fails at once. A code already sent for the device is never sent again.
  */
-import {readFileSync} from 'node:fs'
+import {unlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {MfaError, EXIT} from '../cli/errors.js'
-import {writeFileAtomic} from '../aws/private-files.js'
+import {readPrivateFile, writeFileAtomic} from '../aws/private-files.js'
 import {hashKey} from './cache.js'
 import {quoteForHint} from '../cli/hint.js'
-import {loadExeca} from '../startup/execa.js'
 
 export const CODE = /^\d{6}$/
 
@@ -40,8 +39,8 @@ function usedFile(cacheDir: string, serial: string): string {
 
 export function wasUsed(cacheDir: string, serial: string, code: string, now = Date.now()): boolean {
   try {
-    const used = JSON.parse(readFileSync(usedFile(cacheDir, serial), 'utf8')) as UsedCode
-    return used.code === code && now - used.at < CODE_LIFETIME_MS
+    const used = JSON.parse(readPrivateFile(usedFile(cacheDir, serial)).content ?? 'null') as UsedCode | null
+    return used?.code === code && typeof used.at === 'number' && now - used.at < CODE_LIFETIME_MS
   } catch {
     return false
   }
@@ -50,10 +49,18 @@ export function wasUsed(cacheDir: string, serial: string, code: string, now = Da
 /** Remembers a code as sent. Called under the device lock, before the code goes to STS. */
 export function markUsed(cacheDir: string, serial: string, code: string): void {
   try {
-    writeFileAtomic(usedFile(cacheDir, serial), JSON.stringify({code, at: Date.now()}) + '\n')
+    writeFileAtomic(usedFile(cacheDir, serial), JSON.stringify({code, at: Date.now()}) + '\n', {followLinks: false})
   } catch {
     // The record only saves a wasted round trip; a failure to keep it must not fail the login.
   }
+}
+
+/** Forgets a code marked as sent whose request never left this machine (connection refused, no DNS): it is not spent. */
+export function forgetUsed(cacheDir: string, serial: string, code: string): void {
+  if (!wasUsed(cacheDir, serial, code)) return
+  try {
+    unlinkSync(usedFile(cacheDir, serial))
+  } catch {}
 }
 
 export interface CodeRequest {
@@ -117,9 +124,58 @@ export function noWayToAsk(req: Pick<CodeRequest, 'serial' | 'profile' | 'reques
   })
 }
 
+/** How long output already written by an mfa_process that has exited may take to arrive. */
+const DRAIN_MS = 250
+
+/** What an mfa_process did: its exit and the start of what it printed. */
+interface ProcessOutcome {
+  exitCode: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  timedOut: boolean
+}
+
+/**
+ * Runs mfa_process and takes what it printed. It is done when it has exited: a child it left in
+ * the background may hold stdout open for ever (`echo 123456; sleep 1000 &`), so mfa reads what was
+ * already written and stops waiting on the pipe instead of waiting for it to close.
+ */
+async function runProcess(command: string): Promise<ProcessOutcome> {
+  const {spawn} = await import('node:child_process')
+  return new Promise(resolve => {
+    const child = spawn(command, {shell: true, stdio: ['inherit', 'pipe', 'inherit']})
+    let stdout = ''
+    let exit: {exitCode: number | null; signal: NodeJS.Signals | null} | undefined
+    let settled = false
+    const timers: NodeJS.Timeout[] = []
+    const finish = (timedOut: boolean) => {
+      if (settled) return
+      settled = true
+      for (const t of timers) clearTimeout(t)
+      child.stdout!.destroy()
+      if (timedOut) child.kill('SIGKILL')
+      resolve({exitCode: exit?.exitCode ?? null, signal: exit?.signal ?? null, stdout, timedOut})
+    }
+    child.stdout!.setEncoding('utf8')
+    child.stdout!.on('data', (chunk: string) => {
+      // Only the first line matters; a process that keeps printing cannot fill memory.
+      if (stdout.length < 4096) stdout += chunk
+    })
+    child.on('error', () => {
+      exit ??= {exitCode: 127, signal: null}
+      finish(false)
+    })
+    child.on('exit', (exitCode, signal) => {
+      exit = {exitCode, signal}
+      timers.push(setTimeout(() => finish(false), DRAIN_MS))
+    })
+    child.on('close', () => finish(false))
+    timers.push(setTimeout(() => finish(true), 120_000))
+  })
+}
+
 async function runMfaProcess(command: string, profile: string): Promise<string> {
-  const execa = await loadExeca()
-  const result = await execa({shell: true, stdin: 'inherit', stderr: 'inherit', reject: false, timeout: 120_000})`${command}`
+  const result = await runProcess(command)
   if (result.timedOut) {
     throw new MfaError(`mfa_process of profile "${profile}" did not print a code within 2 minutes`, {hint: 'Run it by hand to see what it waits for.'})
   }
@@ -127,10 +183,11 @@ async function runMfaProcess(command: string, profile: string): Promise<string> 
     const why = result.exitCode === 127 ? 'was not found' : `failed (exit ${result.exitCode ?? result.signal})`
     throw new MfaError(`mfa_process of profile "${profile}" ${why}`, {hint: `Run it by hand to check it: ${command}`})
   }
-  const out = String(result.stdout ?? '').trim()
+  const out = result.stdout.split('\n')[0].trim()
   // Never echo what it printed: it may be something other than a code.
-  if (!CODE.test(out)) {
-    throw new MfaError(`mfa_process of profile "${profile}" printed ${out ? `${out.length} characters` : 'nothing'}, not a 6-digit code`, {
+  if (!CODE.test(out) || result.stdout.trim() !== out) {
+    const printed = result.stdout.trim()
+    throw new MfaError(`mfa_process of profile "${profile}" printed ${printed ? `${printed.length} characters` : 'nothing'}, not a 6-digit code`, {
       hint: 'It must print only the current code, e.g. `ykman oath accounts code --single NAME`.',
     })
   }

@@ -88,17 +88,23 @@ test('STS silent: bounded by MFA_TIMEOUT', async () => {
   expect(Date.now() - before).toBeLessThan(8000)
 })
 
-test('STS 5xx after the SDK retries', async () => {
+test('STS 5xx: GetSessionToken is sent once (it carried the code); GetCallerIdentity is retried', async () => {
   world.sts.fail({fault: {kind: 'status', status: 503, code: 'ServiceUnavailable'}})
   const r = await fails(['login', '-t', await world.freshCode()])
-  expect(r.stderr).toMatch(/^mfa: STS failed with HTTP 503 \(ServiceUnavailable\) after 3 attempts\n/)
-  expect(world.sts.count('GetSessionToken')).toBe(3)
+  expect(r.stderr).toMatch(/^mfa: STS failed with HTTP 503 \(ServiceUnavailable\)\n/)
+  expect(world.sts.count('GetSessionToken')).toBe(1)
+  world.sts.clearFaults()
+  await world.mfa(['login', '-t', await world.freshCode()])
+  world.sts.fail({fault: {kind: 'status', status: 503, code: 'ServiceUnavailable'}, actions: ['GetCallerIdentity']})
+  const status = await world.mfa(['status'])
+  expect(status.stdout).toMatch(/STS failed with HTTP 503 \(ServiceUnavailable\) after 3 attempts/)
 })
 
-test('STS throttling after the SDK retries', async () => {
+test('STS throttling GetSessionToken: sent once, and said so', async () => {
   world.sts.fail({fault: {kind: 'throttle'}})
   const r = await fails(['login', '-t', await world.freshCode()])
-  expect(r.stderr).toMatch(/^mfa: STS is throttling requests after 3 attempts\nhint: Wait a minute and try again\.\n$/)
+  expect(r.stderr).toMatch(/^mfa: STS is throttling requests\nhint: Wait a minute and try again\.\n$/)
+  expect(world.sts.count('GetSessionToken')).toBe(1)
 })
 
 test('an answer that is not STS (a captive portal)', async () => {
@@ -113,11 +119,12 @@ test('a malformed config file: file and line number', async () => {
   expect(r.stderr).toBe('mfa: ~/.aws/config line 3: expected "key = value", "[section]" or a comment\nhint: Fix that line (its content is not shown: it may hold a secret), then try again.\n')
 })
 
-test('a transient 5xx is retried by the SDK and the login succeeds', async () => {
-  world.sts.fail({fault: {kind: 'status', status: 500}, times: 1})
-  const r = await world.mfa(['login', '-t', await world.freshCode()])
+test('a transient 5xx on a call without a code is retried by the SDK and succeeds', async () => {
+  await world.mfa(['login', '-t', await world.freshCode()])
+  world.sts.fail({fault: {kind: 'status', status: 500}, times: 1, actions: ['GetCallerIdentity']})
+  const r = await world.mfa(['status'])
   expect(r.code).toBe(0)
-  expect(world.sts.count('GetSessionToken')).toBe(2)
+  expect(world.sts.count('GetCallerIdentity')).toBe(3)
 })
 
 test('two logins of different profiles at the same moment both land', async () => {

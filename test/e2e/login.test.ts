@@ -146,6 +146,7 @@ describe('mfa login', () => {
     expect(seconds).toBeGreaterThan(3500)
     expect(seconds).toBeLessThanOrEqual(3600)
     const bad = await world.mfa(['login', '--force', '-t', '123456', '--duration', '10m'])
+    // A flag given wrong is a usage error: 2, as for a code that is not six digits.
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/^mfa: --duration 10m is out of range: STS allows 15m \(900 s\) to 36h \(129600 s\)\nhint: /)
   })
