@@ -12,10 +12,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {quote as shellQuote} from 'shell-quote'
-import {MfaError} from '../../src/cli/errors.js'
-import {detectShell, getShell, normaliseShellName, quoteForHint, renderInit, SHELL_NAMES} from '../../src/shells/index.js'
-import type {EnvChanges} from '../../src/shells/types.js'
-import {describeWith} from '../helpers/tools.js'
+import {MfaError} from '../../../src/cli/errors.js'
+import {detectShell, getShell, normaliseShellName, quoteForHint, renderInit, SHELL_NAMES} from '../../../src/shells/index.js'
+import type {EnvChanges} from '../../../src/shells/types.js'
+import {describeWith} from '../../helpers/tools.js'
 
 // ---------------------------------------------------------------------------------------------
 // Running shells

@@ -1,4 +1,4 @@
-import {redact} from '../../src/cli/redact.js'
+import {redact} from '../../../src/cli/redact.js'
 
 describe('redact', () => {
   test('secret keys, session tokens and codes after token-code are removed', () => {

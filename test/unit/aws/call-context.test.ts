@@ -5,9 +5,9 @@
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {loadAwsFiles} from '../../src/aws/files.js'
-import {resolveProfile} from '../../src/aws/profile.js'
-import {stsRegion} from '../../src/aws/call-context.js'
+import {loadAwsFiles} from '../../../src/aws/files.js'
+import {resolveProfile} from '../../../src/aws/profile.js'
+import {stsRegion} from '../../../src/aws/call-context.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 

@@ -1,5 +1,5 @@
-import {parseIni, readSections, removeSection, setSection} from '../../src/aws/ini.js'
-import {MfaError} from '../../src/cli/errors.js'
+import {parseIni, readSections, removeSection, setSection} from '../../../src/aws/ini.js'
+import {MfaError} from '../../../src/cli/errors.js'
 
 const doc = (text: string) => parseIni(text, 'credentials')
 const session = {aws_access_key_id: 'ASIAEXAMPLE', aws_secret_access_key: 'secret', aws_session_token: 'token', x_security_token_expires: '2026-11-28T17:00:00Z'}
