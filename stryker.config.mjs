@@ -8,7 +8,17 @@ export default {
   packageManager: 'npm',
   testRunner: 'jest',
   testRunnerNodeArgs: ['--experimental-vm-modules'],
-  jest: {projectType: 'custom', configFile: 'jest.config.js', enableFindRelatedTests: false, config: {testMatch: ['<rootDir>/test/unit/**/*.test.ts']}},
+  jest: {
+    projectType: 'custom',
+    configFile: 'jest.config.js',
+    enableFindRelatedTests: false,
+    config: {
+      // MUTATION_TESTS narrows the tests (e.g. test/unit/cli): a shorter initial run; the default is every unit test.
+      testMatch: [`<rootDir>/${process.env.MUTATION_TESTS ?? 'test/unit'}/**/*.test.ts`],
+      // Transpile only: type-checking every mutant's test run costs seconds and finds nothing (npm run build type-checks).
+      transform: {'^.+\\.ts$': ['ts-jest', {useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true}]},
+    },
+  },
   checkers: [],
   coverageAnalysis: 'perTest',
   // Static mutants (module-level constants) need a fresh module per test: far too slow for what they find.
