@@ -15,8 +15,6 @@ export default {
     config: {
       // MUTATION_TESTS narrows the tests (e.g. test/unit/cli): a shorter initial run; the default is every unit test.
       testMatch: [`<rootDir>/${process.env.MUTATION_TESTS ?? 'test/unit'}/**/*.test.ts`],
-      // Transpile only: type-checking every mutant's test run costs seconds and finds nothing (npm run build type-checks).
-      transform: {'^.+\\.ts$': ['ts-jest', {useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true}]},
     },
   },
   checkers: [],

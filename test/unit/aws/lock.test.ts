@@ -32,6 +32,16 @@ function liveProcess(): ChildProcess {
 }
 const shortWait = {timeoutMs: 150}
 
+/** The error a promise was rejected with (the test fails if it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<MfaError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (error: unknown) => error as MfaError,
+  )
+}
+
 describe('acquire and release', () => {
   test('the lock file is made private (0600) in a private directory (0700), holding our pid, host and a token', async () => {
     const lock = await acquireLock(path)
@@ -83,7 +93,7 @@ describe('a live holder is waited for', () => {
 
   test('the hint says what to do', async () => {
     const first = await acquireLock(path)
-    const error = await acquireLock(path, shortWait).catch(e => e as MfaError)
+    const error = await rejection(acquireLock(path, shortWait))
     expect(error.hint).toBe('Finish or stop that process, then try again.')
     first.release()
   })

@@ -22,6 +22,16 @@ function request(over: Partial<CodeRequest> = {}): CodeRequest & {said: string[]
   return {profile: 'work', serial: SERIAL, cacheDir: dir, say: line => said.push(line), sleep: async ms => void waits.push(ms), said, waits, ...over}
 }
 
+/** The error a promise was rejected with (the test fails if it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<MfaError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection')
+    },
+    (error: unknown) => error as MfaError,
+  )
+}
+
 describe('checkCode', () => {
   test('six digits, spaces around them trimmed', () => {
     expect(checkCode(' 012345\n', '--token-code')).toBe('012345')
@@ -79,7 +89,7 @@ describe('obtainCode: --token-code', () => {
   })
   test('a code already used is refused before it reaches STS', async () => {
     markUsed(dir, SERIAL, '123456')
-    const error = await obtainCode(request({tokenCode: '123456'})).catch(e => e as MfaError)
+    const error = await rejection(obtainCode(request({tokenCode: '123456'})))
     expect(error.message).toBe(`code 123456 was already used for ${SERIAL}`)
     expect(error.hint).toBe('A code works only once: wait for the next code from your device and try again.')
   })
@@ -100,13 +110,13 @@ describe('obtainCode: mfa_process', () => {
   test('keeps printing the used code: gives up after four tries', async () => {
     markUsed(dir, SERIAL, '111111')
     const req = request({mfaProcess: 'echo 111111', now: () => 30_000})
-    const error = await obtainCode(req).catch(e => e as MfaError)
+    const error = await rejection(obtainCode(req))
     expect(error.message).toBe('mfa_process of profile "work" keeps printing a code that was already used')
     expect(error.hint).toBe('Check that it prints the current code of the device in mfa_serial.')
     expect(req.waits).toEqual([31_000, 31_000, 31_000])
   })
   test('not found: exit 127', async () => {
-    const error = await obtainCode(request({mfaProcess: 'no-such-command-for-mfa'})).catch(e => e as MfaError)
+    const error = await rejection(obtainCode(request({mfaProcess: 'no-such-command-for-mfa'})))
     expect(error.message).toBe('mfa_process of profile "work" was not found')
     expect(error.hint).toBe('Run it by hand to check it: no-such-command-for-mfa')
   })
@@ -117,7 +127,7 @@ describe('obtainCode: mfa_process', () => {
     await expect(obtainCode(request({mfaProcess: 'kill -TERM $$'}))).rejects.toThrow('mfa_process of profile "work" failed (exit SIGTERM)')
   })
   test('prints something else: how long it was, never what', async () => {
-    const error = await obtainCode(request({mfaProcess: 'echo hunter2'})).catch(e => e as MfaError)
+    const error = await rejection(obtainCode(request({mfaProcess: 'echo hunter2'})))
     expect(error.message).toBe('mfa_process of profile "work" printed 7 characters, not a 6-digit code')
     expect(error.message).not.toContain('hunter2')
     expect(error.hint).toBe('It must print only the current code, e.g. `ykman oath accounts code --single NAME`.')
