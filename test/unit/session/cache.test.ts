@@ -2,6 +2,7 @@
  * The session cache (src/session/cache.ts): when a cached session is reused (more than 5 minutes
  * left), how files are named, and what a corrupt file reads as. Real files in a temporary directory.
  */
+import {jest} from '@jest/globals'
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -21,6 +22,21 @@ function session(expiration: string): CachedSession {
   }
 }
 const endingIn = (ms: number) => session(new Date(NOW + ms).toISOString())
+
+/** What fn writes to stderr. */
+function stderr(fn: () => unknown): string {
+  let said = ''
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+    said += String(chunk)
+    return true
+  })
+  try {
+    fn()
+  } finally {
+    spy.mockRestore()
+  }
+  return said
+}
 
 let dir: string
 beforeEach(() => {
@@ -65,6 +81,12 @@ describe('file names', () => {
     expect(file).toBe(`/c/session-my_work_prod-${hashKey('session', 'my work/prod', 'arn:1')}.json`)
     expect(sessionCacheFile('/c', 'p', 'arn:2')).not.toBe(sessionCacheFile('/c', 'p', 'arn:1'))
   })
+  test('hashKey: always 16 digits, leading zeros kept', () => {
+    for (let i = 0; i < 500; i++) expect(hashKey(`profile-${i}`)).toMatch(/^[0-9a-f]{16}$/)
+  })
+  test('a run of unsafe characters becomes one _', () => {
+    expect(sessionCacheFile('/c', 'a  b', 's')).toBe(`/c/session-a_b-${hashKey('session', 'a  b', 's')}.json`)
+  })
   test('a long profile name is cut to 40 characters in the name', () => {
     expect(sessionCacheFile('/c', 'x'.repeat(50), 's')).toBe(`/c/session-${'x'.repeat(40)}-${hashKey('session', 'x'.repeat(50), 's')}.json`)
   })
@@ -80,6 +102,11 @@ describe('reading and writing', () => {
     expect(readCache(file)).toEqual({session: endingIn(1000)})
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(statSync(join(dir, 'mfa')).mode & 0o777).toBe(0o700)
+  })
+  test('a written file ends with a newline', () => {
+    const file = join(dir, 'session-a.json')
+    writeCache(file, endingIn(1000))
+    expect(readFileSync(file, 'utf8').endsWith('}\n')).toBe(true)
   })
   test('no file: no session and no problem', () => {
     expect(readCache(join(dir, 'none.json'))).toEqual({})
@@ -100,12 +127,18 @@ describe('reading and writing', () => {
     writeFileSync(join(dir, 'a.json'), JSON.stringify(data))
     expect(readCache(join(dir, 'a.json'))).toEqual({problem: 'it does not hold a session'})
   })
-  test('a file others can read is made private when read', () => {
+  test('a file others can read is made private when read, and the user is told', () => {
     const file = join(dir, 'a.json')
     writeFileSync(file, JSON.stringify(endingIn(1000)))
     chmodSync(file, 0o644)
-    readCache(file)
+    const said = stderr(() => readCache(file))
     expect(statSync(file).mode & 0o777).toBe(0o600)
+    expect(said).toBe(`mfa: the cached session ${file} was readable by others (0644); it is now private\n`)
+  })
+  test('a private file is read without a word', () => {
+    const file = join(dir, 'a.json')
+    writeFileSync(file, JSON.stringify(endingIn(1000)), {mode: 0o600})
+    expect(stderr(() => readCache(file))).toBe('')
   })
   test('a narrower mode is kept', () => {
     const file = join(dir, 'a.json')
@@ -118,7 +151,7 @@ describe('reading and writing', () => {
     const sub = join(dir, 'mfa')
     mkdirSync(sub, {mode: 0o755})
     chmodSync(sub, 0o755)
-    writeCache(join(sub, 'session-a.json'), endingIn(1000))
+    expect(stderr(() => writeCache(join(sub, 'session-a.json'), endingIn(1000)))).toBe(`mfa: the session cache ${sub} was open to others (0755); it is now private\n`)
     expect(statSync(sub).mode & 0o777).toBe(0o700)
   })
   test('removeCache: true when it removed a file', () => {
@@ -138,5 +171,9 @@ describe('reading and writing', () => {
     ])
     expect(listCache(join(dir, 'none'))).toEqual([])
     expect(readFileSync(join(dir, 'used-1.json'), 'utf8')).toBe('{}')
+  })
+  test('listCache: sorted by name whatever the directory order, and only names that start and end as the cache\'s', () => {
+    for (const name of ['session-b.json', 'role-a.json', 'session-ab.json', 'x-session-c.json', 'session-d.json.tmp']) writeFileSync(join(dir, name), '{}')
+    expect(listCache(dir).map(e => e.file)).toEqual(['role-a.json', 'session-ab.json', 'session-b.json'].map(n => join(dir, n)))
   })
 })

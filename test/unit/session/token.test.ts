@@ -70,6 +70,7 @@ describe('the record of used codes', () => {
     markUsed(dir, SERIAL, '123456')
     const [name] = readdirSync(dir)
     expect(name).toMatch(/^used-[0-9a-f]{16}\.json$/)
+    expect(readFileSync(join(dir, name), 'utf8')).toMatch(/^\{"code":"123456","at":\d+\}\n$/)
   })
   test('no record, or a garbled one: not used', () => {
     expect(wasUsed(dir, SERIAL, '123456')).toBe(false)
