@@ -3,7 +3,7 @@
  * shell command), and the record of used codes. The wait for the next code window is injected, so
  * no test sleeps. The terminal question needs a terminal: test/e2e covers it under tmux.
  */
-import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {EXIT, MfaError} from '../../../src/cli/errors.js'
@@ -135,5 +135,24 @@ describe('obtainCode: mfa_process', () => {
   })
   test('prints nothing', async () => {
     await expect(obtainCode(request({mfaProcess: 'true'}))).rejects.toThrow('mfa_process of profile "work" printed nothing, not a 6-digit code')
+  })
+})
+
+/** Whether this process has no controlling terminal (CI, a mutation run): then the question cannot be asked. */
+const noTerminal = (() => {
+  try {
+    closeSync(openSync('/dev/tty', 'r'))
+    return false
+  } catch {
+    return true
+  }
+})()
+
+describe('obtainCode: no flag, no mfa_process', () => {
+  const name = 'and no terminal: fails at once, saying what to pass'
+  ;(noTerminal ? test : test.skip)(noTerminal ? name : `${name} [skipped: this process has a terminal; test/e2e asks on one]`, async () => {
+    const error = await rejection(obtainCode(request()))
+    expect(error.message).toBe(`a code for ${SERIAL} is needed and there is no terminal to ask for it`)
+    expect(error.hint).toBe('Pass --token-code with the 6 digits your device shows, set mfa_process in the profile, or run mfa in a terminal.')
   })
 })
