@@ -1,14 +1,17 @@
 // `npm run bench`: whole-process medians side by side in one run, against the local STS server with
-// a cached session, as ratios to `node -e 0`; the prompt segment per render; peak memory. Prints a
-// table, checks the budget, and writes the numbers to bench/results/ (latest.json and a dated
-// copy) so that a change can be compared with the last run. A script, not a test: it never fails
-// a build; `--check` makes it exit 1 when a budget is missed.
+// a cached session, as ratios to `node -e 0`, on this Node and on each Node that scripts/nodes.js
+// installed (22, 24); `mfa env` with 1,000 and 10,000 profiles; each shell's start-up with and
+// without the README's line; concurrent credential-process calls; the prompt segment per render;
+// peak memory. Prints a table, checks the budget, and writes the numbers to bench/results/
+// (latest.json and a dated copy) so that a change can be compared with the last run. A script, not
+// a test: it never fails a build; `--check` makes it exit 1 when a budget is missed.
 import {spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {homedir, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {DEMO, demoFixture, startLocalSts} from '../sts-server/dist/index.js'
+import {installedNodes} from '../scripts/nodes.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.js')
@@ -42,39 +45,106 @@ const median = xs => {
 // A world: the local STS server, a temporary HOME with the demo profile, and a cached session.
 const sts = await startLocalSts(demoFixture())
 const home = mkdtempSync(join(tmpdir(), 'mfa-bench-'))
+/** Homes with large AWS files, by number of profiles (made below). */
+const bigHomes = {}
+// Empty rc files: an interactive zsh without one would start its new-user wizard.
+for (const rc of ['.bashrc', '.zshrc']) writeFileSync(join(home, rc), '')
 mkdirSync(join(home, '.aws'), {mode: 0o700})
-writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = eu-west-1\nmfa_serial = ${DEMO.mfaSerial}\n`, {mode: 0o600})
-writeFileSync(join(home, '.aws', 'credentials'), `[default]\naws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n`, {mode: 0o600})
-const env = {PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', AWS_ENDPOINT_URL_STS: sts.url, AWS_PAGER: ''}
+const vaultKeys = `[vault]\naws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n`
+writeFileSync(join(home, '.aws', 'config'), `[default]\nregion = eu-west-1\nmfa_serial = ${DEMO.mfaSerial}\n\n[profile vault]\nregion = eu-west-1\nmfa_serial = ${DEMO.mfaSerial}\n`, {mode: 0o600})
+writeFileSync(join(home, '.aws', 'credentials'), `[default]\naws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n\n${vaultKeys}`, {mode: 0o600})
+// `mfa` on PATH as npm links it, for the shell lines; `node` on PATH is this Node.
+mkdirSync(join(home, 'bin'))
+symlinkSync(bin, join(home, 'bin', 'mfa'))
+symlinkSync(process.execPath, join(home, 'bin', 'node'))
+const env = {PATH: `${join(home, 'bin')}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8', AWS_ENDPOINT_URL_STS: sts.url, AWS_PAGER: ''}
 const node = process.execPath
+// This Node first, then the other tested versions, each measured against its own `node -e 0`.
+const nodes = [{label: `node ${process.versions.node.split('.')[0]}`, path: node, version: process.version}, ...installedNodes().map(n => ({label: `node ${n.major}`, path: n.path, version: `v${n.version}`}))]
+const same = (a, b) => a.path === b.path
 
 try {
   const login = await run(node, [bin, 'login', '--token-code', sts.code(DEMO.mfaSerial)], env)
   if (login.code !== 0) throw new Error(`login failed: ${login.stderr}`)
+  // Profile vault keeps its keys in the OS keyring (mfa_keyring) and has a cached session. No
+  // keyring runs here (no D-Bus in env): its fast path must not open one, and must cost the same.
+  const vault = await run(node, [bin, 'login', '-p', 'vault', '--token-code', sts.code(DEMO.mfaSerial, Date.now() + 30_000)], env)
+  if (vault.code !== 0) throw new Error(`login -p vault failed: ${vault.stderr}`)
+  const edit = (file, from, to) => writeFileSync(join(home, '.aws', file), readFileSync(join(home, '.aws', file), 'utf8').replace(from, to))
+  edit('credentials', vaultKeys, '[vault]\n')
+  edit('config', '[profile vault]\n', `[profile vault]\nmfa_keyring = ${DEMO.accessKeyId}\n`)
 
   // 1. Start-up, whole processes, with hyperfine (-N: no shell in between).
   const hyperfine = which('hyperfine')
   if (!hyperfine) throw new Error('hyperfine is not installed (apt-get install hyperfine)')
-  const commands = [
-    ['node -e 0', `${node} -e 0`],
-    ['mfa --version', `${node} ${bin} --version`],
-    ['mfa env --shell bash', `${node} ${bin} env --shell bash`],
-    ['mfa exec -- true', `${node} ${bin} exec -- true`],
-    ['mfa credential-process', `${node} ${bin} credential-process`],
-    ['mfa status --json --offline', `${node} ${bin} status --json --offline`],
-    ['mfa login (cached, oclif)', `${node} ${bin} login`],
+  const perNode = n => [
+    [`${n.label}: node -e 0`, `${n.path} -e 0`],
+    [`${n.label}: mfa --version`, `${n.path} ${bin} --version`],
+    [`${n.label}: mfa env --shell bash`, `${n.path} ${bin} env --shell bash`],
+    [`${n.label}: mfa env (keys in the keyring)`, `${n.path} ${bin} env --shell bash -p vault`],
+    [`${n.label}: mfa exec -- true`, `${n.path} ${bin} exec -- true`],
+    [`${n.label}: mfa credential-process`, `${n.path} ${bin} credential-process`],
+    [`${n.label}: mfa status --json --offline`, `${n.path} ${bin} status --json --offline`],
+    [`${n.label}: mfa login (cached, oclif)`, `${n.path} ${bin} login`],
   ]
+  const commands = nodes.flatMap(perNode)
   if (existsSync(AWS_CLI)) commands.push(['aws configure export-credentials', `${AWS_CLI} configure export-credentials --profile mfa --format env`])
+
+  // Large AWS files: the same files with N more profiles before them (~85 bytes each in each file,
+  // as in the Performance issue), in homes of their own that share the cached session.
+  for (const n of [1000, 10000]) {
+    const big = mkdtempSync(join(tmpdir(), `mfa-bench-${n}-`))
+    cpSync(join(home, '.aws'), join(big, '.aws'), {recursive: true})
+    const pad = i => String(i).padStart(5, '0')
+    let config = ''
+    let credentials = ''
+    for (let i = 0; i < n; i++) {
+      config += `[profile p${pad(i)}]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/user${pad(i)}\n`
+      credentials += `[p${pad(i)}]\naws_access_key_id = AKIA${pad(i)}EXAMPLE0\naws_secret_access_key = ${'x'.repeat(35)}${pad(i)}\n`
+    }
+    for (const [file, extra] of [['config', config], ['credentials', credentials]]) {
+      writeFileSync(join(big, '.aws', file), extra + readFileSync(join(home, '.aws', file), 'utf8'), {mode: 0o600})
+    }
+    bigHomes[n] = big
+  }
+  const largeCommands = [
+    ['node -e 0 (large files)', `${node} -e 0`],
+    ...Object.entries(bigHomes).map(([n, big]) => [`mfa env, ${Number(n).toLocaleString('en')} profiles`, `${node} ${bin} env --shell bash`, big]),
+  ]
+
+  // Each shell's start (-i -c exit) bare, with README's line (the cached integration), and with
+  // `eval "$(mfa init SHELL)"`; the line runs in the interactive shell as it would from the rc file.
+  const pwsh = which('pwsh') ?? [join(homedir(), '.dotnet', 'tools', 'pwsh')].find(p => existsSync(p))
+  const rcLines = (await import('../dist/shells/index.js')).RC_LINES
+  const shellStarts = {
+    bash: {argv: code => ['bash', '-i', '-c', code], exit: 'exit', eval: 'eval "$(mfa init bash)"'},
+    zsh: {argv: code => ['zsh', '-i', '-c', code], exit: 'exit', eval: 'eval "$(mfa init zsh)"'},
+    fish: {argv: code => ['fish', '-i', '-c', code], exit: 'exit', eval: 'mfa init fish | source'},
+    powershell: {argv: code => [pwsh, '-NoProfile', '-NoLogo', '-Command', code], exit: 'exit', eval: 'mfa init powershell | Out-String | Invoke-Expression'},
+  }
+  const shellCommands = []
+  for (const [shell, {argv, exit, eval: evalLine}] of Object.entries(shellStarts)) {
+    const program = argv('')[0]
+    if (!program || !(program.startsWith('/') ? existsSync(program) : which(program))) continue
+    const quoted = code => argv(code).map(a => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')
+    shellCommands.push(
+      [`${shell}: bare`, quoted(exit)],
+      [`${shell}: README line`, quoted(`${rcLines[shell]}\n${exit}`)],
+      [`${shell}: eval mfa init`, quoted(`${evalLine}\n${exit}`)],
+    )
+  }
+  const shellEnv = {...env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1'}
+
   // Several rounds, each command's best median kept: hyperfine runs one command's runs in a row, so
   // a burst of load elsewhere on the machine would otherwise skew one command against another.
   const ROUNDS = Number(process.env.BENCH_ROUNDS || 3)
   const startup = {}
-  for (let round = 0; round < ROUNDS; round++) {
-    const exportFile = join(home, `hyperfine-${round}.json`)
+  const hyperfineRound = async (round, part, list, runEnv, runs = RUNS) => {
+    const exportFile = join(home, `hyperfine-${part}-${round}.json`)
     const hf = await run(
       hyperfine,
-      ['-N', '--warmup', '3', '--runs', String(RUNS), '--export-json', exportFile, ...commands.flatMap(([name, cmd]) => ['-n', name, cmd])],
-      env,
+      ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', exportFile, ...list.flatMap(([name, cmd]) => ['-n', name, cmd])],
+      runEnv,
     )
     if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`)
     for (const r of JSON.parse(readFileSync(exportFile, 'utf8')).results) {
@@ -82,6 +152,36 @@ try {
       if (!startup[r.command] || m.median_ms < startup[r.command].median_ms) startup[r.command] = m
     }
   }
+  const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  for (let round = 0; round < ROUNDS; round++) {
+    await hyperfineRound(round, 'startup', commands, env)
+    // hyperfine -N gives every command the same environment: one run per large home, with node -e 0 beside.
+    for (const [name, cmd, big] of largeCommands.slice(1)) await hyperfineRound(round, `large-${big.slice(-6)}`, [largeCommands[0], [name, cmd]], {...env, HOME: big})
+    // pwsh takes seconds to start on a loaded machine: fewer runs of it.
+    const [pwshStarts, otherStarts] = [shellCommands.filter(([name]) => name.startsWith('powershell')), shellCommands.filter(([name]) => !name.startsWith('powershell'))]
+    if (otherStarts.length) await hyperfineRound(round, 'shells', otherStarts, shellEnv)
+    if (pwshStarts.length) await hyperfineRound(round, 'pwsh', pwshStarts, shellEnv, Math.min(RUNS, 5))
+  }
+
+  // Concurrent credential-process calls (a Makefile running aws commands in parallel): the wall
+  // time of N calls started at once, per call, against N `node -e 0` started at once.
+  const concurrent = {}
+  const wall = async (argv, n) => {
+    const t0 = performance.now()
+    const results = await Promise.all(Array.from({length: n}, () => run(argv[0], argv.slice(1), env)))
+    if (results.some(r => r.code !== 0)) throw new Error(`${argv.join(' ')} failed: ${results.find(r => r.code !== 0).stderr}`)
+    return performance.now() - t0
+  }
+  for (const n of [10, 40]) {
+    const calls = []
+    const floors = []
+    for (let round = 0; round < Math.max(ROUNDS, 3); round++) {
+      floors.push(await wall([node, '-e', '0'], n))
+      calls.push(await wall([node, bin, 'credential-process'], n))
+    }
+    concurrent[n] = {calls: n, wall_ms: median(calls), per_call_ms: median(calls) / n, node_wall_ms: median(floors), ratio: median(calls) / median(floors)}
+  }
+  const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
 
   // 2. The prompt segment: renders in a loop inside each shell, timed with the shell's own clock; in
   //    bash and zsh, the last pid the kernel gave out (/proc/loadavg, read without a fork) shows forks.
@@ -111,7 +211,6 @@ try {
 
   //    PowerShell: the same loop in pwsh (found on PATH or in ~/.dotnet/tools), timed by a Stopwatch
   //    after 50 renders to warm up its compiler; pwsh gives no cheap fork count (the tests prove none).
-  const pwsh = which('pwsh') ?? [join(homedir(), '.dotnet', 'tools', 'pwsh')].find(p => existsSync(p))
   if (pwsh) {
     const n = 1000
     const init = join(home, 'init.ps1')
@@ -138,15 +237,20 @@ try {
   }
   const memory = which('python3') ? {node_kb: await rss([node, '-e', '0']), env_kb: await rss([node, bin, 'env', '--shell', 'bash'])} : {skipped: 'python3 not installed'}
 
-  // The budget, from the Performance issue.
-  const floor = startup['node -e 0'].median_ms
-  const ratio = name => startup[name] && startup[name].median_ms / floor
-  const awsRatio = startup['aws configure export-credentials'] && startup['mfa env --shell bash'].median_ms / startup['aws configure export-credentials'].median_ms
+  // The budget, from the Performance issue: on every Node measured, each against its own node -e 0.
+  const ms = name => startup[name]?.median_ms
+  const ratio = (n, name) => ms(`${n.label}: ${name}`) && ms(`${n.label}: ${name}`) / ms(`${n.label}: node -e 0`)
+  const awsRatio = ms('aws configure export-credentials') && ms(`${nodes[0].label}: mfa env --shell bash`) / ms('aws configure export-credentials')
+  const added = shell => ms(`${shell}: README line`) && ms(`${shell}: README line`) - ms(`${shell}: bare`)
   const checks = [
-    ['mfa env ≤ 2.0× node -e 0', ratio('mfa env --shell bash'), 2.0],
-    ['mfa exec -- true ≤ 2.5× node -e 0', ratio('mfa exec -- true'), 2.5],
-    ['mfa credential-process ≤ 2.0× node -e 0', ratio('mfa credential-process'), 2.0],
+    ...nodes.flatMap(n => [
+      [`${n.label}: mfa env ≤ 2.0× node -e 0`, ratio(n, 'mfa env --shell bash'), 2.0],
+      [`${n.label}: mfa env, keys in the keyring ≤ 2.0× node -e 0`, ratio(n, 'mfa env (keys in the keyring)'), 2.0],
+      [`${n.label}: mfa exec -- true ≤ 2.5× node -e 0`, ratio(n, 'mfa exec -- true'), 2.5],
+      [`${n.label}: mfa credential-process ≤ 2.0× node -e 0`, ratio(n, 'mfa credential-process'), 2.0],
+    ]),
     ['mfa env ≤ 0.35× aws export-credentials', awsRatio, 0.35],
+    ...Object.keys(shellStarts).map(shell => [`${shell} start: README line adds ≤ 5 ms`, added(shell), 5]),
     ['prompt (bash) < 0.5 ms a render', segment.bash?.per_render_ms, 0.5],
     ['prompt (zsh) < 0.5 ms a render', segment.zsh?.per_render_ms, 0.5],
     // pwsh's functions are slower; a process start (several ms in .NET) would blow this.
@@ -160,12 +264,29 @@ try {
   const previousFile = join(root, 'bench', 'results', 'latest.json')
   const previous = existsSync(previousFile) ? JSON.parse(readFileSync(previousFile, 'utf8')) : undefined
   const fmt = (x, d = 1) => (x === null || x === undefined ? '-' : x.toFixed(d))
-  console.log(`\nStart-up (best of ${ROUNDS} medians of ${RUNS} runs, ms; ratio to node -e 0${previous ? '; change since the last run' : ''})`)
-  for (const [name] of commands) {
-    const r = startup[name]
+  const change = name => {
     const before = previous?.startup?.[name]?.median_ms
-    const delta = before ? `  ${r.median_ms >= before ? '+' : ''}${fmt(r.median_ms - before)} ms` : ''
-    console.log(`  ${name.padEnd(34)} ${fmt(r.median_ms).padStart(7)}  ${fmt(r.median_ms / floor, 2).padStart(5)}×${delta}`)
+    return before ? `  ${ms(name) >= before ? '+' : ''}${fmt(ms(name) - before)} ms` : ''
+  }
+  console.log(`\nLoad average (1, 5, 15 min) on ${(await import('node:os')).cpus().length} cores: ${loadBefore} before, ${loadAfter} after`)
+  for (const n of nodes) {
+    console.log(`\nStart-up on ${n.label} (${n.version}; best of ${ROUNDS} medians of ${RUNS} runs, ms; ratio to its node -e 0${previous ? '; change since the last run' : ''})`)
+    for (const [name] of perNode(n)) {
+      console.log(`  ${name.slice(n.label.length + 2).padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${fmt(ratio(n, name.slice(n.label.length + 2)), 2).padStart(5)}×${change(name)}`)
+    }
+  }
+  const floor = ms(`${nodes[0].label}: node -e 0`)
+  if (ms('aws configure export-credentials')) console.log(`  ${'aws configure export-credentials'.padEnd(34)} ${fmt(ms('aws configure export-credentials')).padStart(7)}  ${fmt(ms('aws configure export-credentials') / floor, 2).padStart(5)}×`)
+  console.log(`\nLarge AWS files (${nodes[0].label}; ratio to node -e 0 measured beside)`)
+  for (const [name] of largeCommands) console.log(`  ${name.padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${fmt(ms(name) / ms(largeCommands[0][0]), 2).padStart(5)}×${change(name)}`)
+  console.log(`\nShell start-up (-i -c exit, ms; added over the bare shell, and that as a share of ${nodes[0].label}'s node -e 0, which shows the load)`)
+  for (const [name] of shellCommands) {
+    const more = ms(name) - ms(`${name.split(':')[0]}: bare`)
+    console.log(`  ${name.padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${name.endsWith('bare') ? '' : `${more >= 0 ? '+' : ''}${fmt(more)} ms (${fmt(more / floor, 2)}×)`}`)
+  }
+  console.log(`\nConcurrent credential-process (${nodes[0].label}; wall time of N calls started at once)`)
+  for (const c of Object.values(concurrent)) {
+    console.log(`  ${`${c.calls} calls`.padEnd(10)} ${fmt(c.wall_ms).padStart(7)} ms, ${fmt(c.per_call_ms)} ms a call; ${fmt(c.ratio, 2)}× ${c.calls} node -e 0 at once (${fmt(c.node_wall_ms)} ms)`)
   }
   console.log('\nPrompt segment (per render)')
   for (const [shell, s] of Object.entries(segment)) {
@@ -179,7 +300,7 @@ try {
   console.log('\nBudget')
   for (const c of checks) console.log(`  ${c.ok === null ? '-' : c.ok ? '✓' : '✗'} ${c.name.padEnd(44)} ${fmt(c.value, 3)}`)
 
-  const record = {date: new Date().toISOString(), node: process.version, runs: RUNS, rounds: ROUNDS, startup, segment, memory, checks}
+  const record = {date: new Date().toISOString(), node: process.version, nodes: nodes.map(n => n.version), load: {before: loadBefore, after: loadAfter}, runs: RUNS, rounds: ROUNDS, startup, concurrent, segment, memory, checks}
   mkdirSync(join(root, 'bench', 'results'), {recursive: true})
   writeFileSync(previousFile, JSON.stringify(record, null, 2) + '\n')
   writeFileSync(join(root, 'bench', 'results', `${record.date.slice(0, 10)}.json`), JSON.stringify(record, null, 2) + '\n')
@@ -187,5 +308,5 @@ try {
   if (args.has('--check') && checks.some(c => c.ok === false)) process.exitCode = 1
 } finally {
   await sts.close()
-  rmSync(home, {recursive: true, force: true})
+  for (const dir of [home, ...Object.values(bigHomes)]) rmSync(dir, {recursive: true, force: true})
 }

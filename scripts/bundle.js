@@ -29,7 +29,8 @@ await build({
   ...common,
   entryPoints: {fast: 'src/fast.ts'},
   // execa comes from dist/startup/execa-bundle.cjs on this path (src/startup/execa.ts).
-  external: ['@oclif/core', '@aws-sdk/*', '@smithy/*', 'execa'],
+  // The keyring's native module too: src/keys/keyring.ts requires it on first use, from node_modules.
+  external: ['@oclif/core', '@aws-sdk/*', '@smithy/*', 'execa', '@napi-rs/keyring'],
   define: {'import.meta.url': '__mfaUrl'},
   banner: {js: "const __mfaUrl = require('node:url').pathToFileURL(__filename).href;"},
 })

@@ -34,6 +34,18 @@ function __mfa_complete_using
     set -q __mfa_words[2]; and contains -- $__mfa_words[2] $argv
 end
 
+# True for `mfa keys SUB ...` when SUB is one of $argv (with no $argv: while no SUB is typed yet).
+function __mfa_complete_keys
+    set -l __mfa_words (commandline -opc)
+    test "$__mfa_words[2]" = keys; or return 1
+    contains -- -- $__mfa_words; and return 1
+    if not set -q argv[1]
+        not set -q __mfa_words[3]
+        return
+    end
+    set -q __mfa_words[3]; and contains -- $__mfa_words[3] $argv
+end
+
 complete -c mfa -e
 complete -c mfa -f
 
@@ -50,6 +62,7 @@ complete -c mfa -n __mfa_complete_no_command -a devices -d 'List your MFA device
 complete -c mfa -n __mfa_complete_no_command -a doctor -d 'Check the setup and say how to fix it'
 complete -c mfa -n __mfa_complete_no_command -a help -d 'Display help for mfa'
 complete -c mfa -n __mfa_complete_no_command -a autocomplete -d 'Completion for bash, zsh and PowerShell'
+complete -c mfa -n __mfa_complete_no_command -a keys -d 'Long-term keys in the OS keyring'
 complete -c mfa -n __mfa_complete_no_command -a use -d 'Put a session into this shell'
 complete -c mfa -n __mfa_complete_no_command -a clear -d 'Take the session out of this shell'
 complete -c mfa -n __mfa_complete_no_command -s h -l help -d 'Show help'
@@ -82,7 +95,17 @@ complete -c mfa -n '__mfa_complete_using prompt' -l no-color -d 'No colour'
 complete -c mfa -n '__mfa_complete_using init' -x -a 'bash zsh fish powershell'
 complete -c mfa -n '__mfa_complete_using autocomplete' -x -a 'bash zsh powershell'
 complete -c mfa -n '__mfa_complete_using autocomplete' -s r -l refresh-cache -d 'Refresh the completion cache'
-complete -c mfa -n '__mfa_complete_using help' -x -a 'login status logout env exec credential-process init prompt devices doctor autocomplete'
+complete -c mfa -n '__mfa_complete_using help' -x -a 'login status logout env exec credential-process init prompt devices doctor keys autocomplete'
+# mfa keys SUBCOMMAND, and their flags.
+complete -c mfa -n __mfa_complete_keys -a import -d 'Move keys from ~/.aws/credentials into the keyring'
+complete -c mfa -n __mfa_complete_keys -a add -d 'Store new keys in the keyring, typed on the terminal'
+complete -c mfa -n __mfa_complete_keys -a list -d 'Profiles with long-term keys, and where they are'
+complete -c mfa -n __mfa_complete_keys -a rotate -d 'A new key in IAM, stored where the old one was'
+complete -c mfa -n __mfa_complete_keys -a export -d 'Back into ~/.aws/credentials, in plaintext'
+complete -c mfa -n __mfa_complete_keys -a remove -d 'Delete the keys'
+complete -c mfa -n '__mfa_complete_keys import add rotate export remove' -s p -l profile -x -a '(__mfa_complete_profiles)' -d 'AWS profile'
+complete -c mfa -n '__mfa_complete_keys rotate' -s t -l token-code -x -d 'The 6-digit code your MFA device shows'
+complete -c mfa -n '__mfa_complete_keys list' -l json -d 'As JSON'
 # After `mfa exec --`: the command to run, then its own arguments.
 complete -c mfa -n '__mfa_complete_using exec' -l help -d 'Show help'
 complete -c mfa -n 'contains -- -- (commandline -opc)' -F -a '(__fish_complete_subcommand --fcs-skip=(math (contains -i -- -- (commandline -opc))))'

@@ -7,6 +7,7 @@ import {setSection} from '../aws/ini.js'
 import {resolveProfile, type ResolvedProfile} from '../aws/profile.js'
 import {iamContext, stsContext} from '../aws/call-context.js'
 import {callAws, getCallerIdentity} from '../session/sts.js'
+import {withLongTermKeys} from '../keys/long-term.js'
 
 export interface Device {
   serialNumber: string
@@ -55,7 +56,7 @@ async function guessDevice(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, sa
 export async function devicesAction(flags: DevicesFlags, chosen: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const {say} = stderrReporter()
   const name = flags.profile ?? defaultProfile(env)
-  const resolved = resolveProfile(loadAwsFiles(env), name, {env, requireSerial: false})
+  const resolved = await withLongTermKeys(resolveProfile(loadAwsFiles(env), name, {env, requireSerial: false}))
   let devices: Device[]
   try {
     devices = await listDevices(resolved, env)

@@ -16,6 +16,8 @@ export interface CallContext {
   credentials: {accessKeyId: string; secretAccessKey: string; sessionToken?: string}
   /** For messages: which profile's credentials sign the call. */
   profile: string
+  /** For messages: the long-term keys came from the OS keyring (mfa_keyring), not the credentials file. */
+  keysInKeyring?: boolean
   env?: NodeJS.ProcessEnv
 }
 
@@ -65,6 +67,7 @@ export function stsContext(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, si
       ? {accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken}
       : {accessKeyId: resolved.keys.accessKeyId, secretAccessKey: resolved.keys.secretAccessKey},
     profile: signer?.profile ?? resolved.keys.name,
+    ...(!c && resolved.keys.inKeyring ? {keysInKeyring: true} : {}),
     env,
   }
 }

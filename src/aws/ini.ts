@@ -205,3 +205,24 @@ export function removeSection(doc: IniDocument, name: string): string {
 export function hasSection(doc: IniDocument, name: string): boolean {
   return doc.lines.some(l => l.kind === 'section' && l.section === name)
 }
+
+/**
+ * Removes settings from every occurrence of a section; the header, comments, blank lines and every
+ * other byte stay. With dropEmpty, a section left without any setting goes too (as removeSection
+ * removes it), so that setting a key and removing it again gives back the original bytes.
+ */
+export function removeKeys(doc: IniDocument, name: string, keys: readonly string[], options: {dropEmpty?: boolean} = {}): string {
+  const drop = new Set<number>()
+  let left = 0
+  const ranges = sectionRanges(doc, name)
+  for (const [start, end] of ranges) {
+    for (let i = start + 1; i < end; i++) {
+      const line = doc.lines[i]
+      if (line.kind === 'key' && keys.includes(line.key!)) drop.add(i)
+      else if (line.kind === 'key' || line.kind === 'subkey') left++
+    }
+  }
+  const emptied = ranges.length > 0 && left === 0
+  const kept: IniDocument = {lines: doc.lines.filter((_, i) => !drop.has(i)), eol: doc.eol}
+  return options.dropEmpty && emptied ? removeSection(kept, name) : serialize(kept.lines)
+}

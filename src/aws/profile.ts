@@ -7,12 +7,16 @@ import {parseDuration} from './duration.js'
 import {MfaError} from '../cli/errors.js'
 import type {IniSection} from './ini.js'
 import {profileWords, quoteForHint} from '../cli/hint.js'
+import {KEYRING_SETTING} from '../keys/setting.js'
 
 /** The profile whose long-term keys call GetSessionToken. */
 export interface KeyProfile {
   name: string
   accessKeyId: string
+  /** '' when the secret is in the OS keyring (withLongTermKeys in src/keys/long-term.ts reads it). */
   secretAccessKey: string
+  /** The profile's config says mfa_keyring: the secret is in the OS keyring, under accessKeyId. */
+  inKeyring?: boolean
   durationSeconds?: number
 }
 
@@ -165,7 +169,7 @@ function followChain(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): Cha
 
 /** The next profile of the chain; undefined when this one holds the keys. */
 function sourceOf(name: string, settings: IniSection): string | undefined {
-  const hasKeys = Boolean(settings.aws_access_key_id && settings.aws_secret_access_key)
+  const hasKeys = Boolean((settings.aws_access_key_id && settings.aws_secret_access_key) || settings[KEYRING_SETTING])
   const source = settings.source_profile
   // A role profile whose source is itself uses its own keys for the role (the AWS CLI's rule).
   if (settings.role_arn && source && !(source === name && hasKeys)) return source
@@ -179,9 +183,12 @@ function sourceOf(name: string, settings: IniSection): string | undefined {
 }
 
 /** The long-term keys at the end of the chain, or what to fix. */
-function longTermKeys(root: ChainLink, files: AwsFiles, env: NodeJS.ProcessEnv): {accessKeyId: string; secretAccessKey: string} {
+function longTermKeys(root: ChainLink, files: AwsFiles, env: NodeJS.ProcessEnv): {accessKeyId: string; secretAccessKey: string; inKeyring?: boolean} {
   const rs = root.settings
-  if (!rs.aws_access_key_id || !rs.aws_secret_access_key) {
+  // Keys in the credentials file win over mfa_keyring, as they do for every other tool.
+  const inFile = Boolean(rs.aws_access_key_id && rs.aws_secret_access_key)
+  const inKeyring = !inFile && Boolean(rs[KEYRING_SETTING]?.trim())
+  if (!inFile && !inKeyring) {
     const sso = rs.sso_session || rs.sso_start_url
     throw new MfaError(
       sso
@@ -197,6 +204,7 @@ function longTermKeys(root: ChainLink, files: AwsFiles, env: NodeJS.ProcessEnv):
         : `Put the IAM user's long-term keys in [${root.name}] of ${displayPath(files.credentials.path, env)}.`,
     })
   }
+  if (inKeyring) return {accessKeyId: rs[KEYRING_SETTING].trim(), secretAccessKey: '', inKeyring}
   return {accessKeyId: rs.aws_access_key_id.trim(), secretAccessKey: rs.aws_secret_access_key.trim()}
 }
 

@@ -20,10 +20,11 @@ import {secondsLeft, sessionFileFor} from '../session/ensure.js'
 import {localTime} from '../cli/time.js'
 import {MARKER_PROFILE, MARKER_SHELL} from '../shells/variables.js'
 import {formatTimeLeft} from '../shells/segment.js'
+import {withLongTermKeys} from '../keys/long-term.js'
 
 export type Status = 'ok' | 'warning' | 'problem'
 
-export type CheckName = 'config' | 'credentials' | 'keys' | 'mfa_serial' | 'mfa_process' | 'clock' | 'session' | 'environment' | 'shell'
+export type CheckName = 'config' | 'credentials' | 'keys' | 'keyring' | 'mfa_serial' | 'mfa_process' | 'clock' | 'session' | 'environment' | 'shell'
 
 export interface Finding {
   check: CheckName
@@ -212,7 +213,7 @@ async function checkKeys(resolved: ResolvedProfile, env: NodeJS.ProcessEnv, iden
   const which = `long-term keys of profile "${keys.name}" (${maskKeyId(keys.accessKeyId)})`
   if (!reachable) return {check: 'keys', status: 'ok', message: `${which} are there (not checked with STS: it cannot be reached)`}
   try {
-    const who = await identity(stsContext(resolved, env))
+    const who = await identity(stsContext(await withLongTermKeys(resolved), env))
     return {check: 'keys', status: 'ok', message: `${which} belong to ${who.Arn}`}
   } catch (error) {
     return fromError('keys', error)
@@ -334,7 +335,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   // STS: the clock first; the keys and the session only when it answers.
   const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
   const clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
-  if (keysResolved) profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
+  // The keyring before the keys: when it cannot give the secret, STS is not asked about the keys.
+  const keyring = files && keysResolved ? await (await import('../keys/doctor.js')).checkKeyring(files, keysResolved.keys, env) : undefined
+  if (keysResolved && keyring?.status !== 'problem') profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
+  if (keyring) profileChecks.unshift(keyring)
   let session: {finding: Finding; session?: CachedSession} | undefined
   if (resolved) session = await checkSession(resolved, profile, env, getCallerIdentity, clock.reachable, now)
 

@@ -135,6 +135,8 @@ function mfaSession(req: Request, wanted: {durationSeconds?: number; force?: boo
 async function newMfaSession(req: Request, durationSeconds: number): Promise<CachedSession> {
   const {resolved, options, env, dir} = req
   const {keys, mfaSerial} = resolved
+  // The secret first (from the OS keyring when mfa_keyring says so): no code is used up on a locked keyring.
+  const signing = await (await import('../keys/long-term.js')).withLongTermKeys(resolved)
   const {obtainCode, markUsed} = await import('./token.js')
   const code = await obtainCode({
     profile: keys.name,
@@ -147,7 +149,7 @@ async function newMfaSession(req: Request, durationSeconds: number): Promise<Cac
   const sts = await import('./sts.js')
   markUsed(dir, mfaSerial, code)
   const credentials = await withProgress(options.reporter, 'Getting an MFA session from STS', () =>
-    sts.getSessionToken(stsContext(resolved, env), {serial: mfaSerial, code, durationSeconds}),
+    sts.getSessionToken(stsContext(signing, env), {serial: mfaSerial, code, durationSeconds}),
   )
   const identity = await sts.getCallerIdentity(stsContext(resolved, env, {credentials, profile: keys.name})).catch(() => undefined)
   return {

@@ -246,12 +246,16 @@ function refused({e, name, message, svc}: Failure, action: string, ctx: CallCont
   }
   if (name === 'InvalidClientTokenId' && !ctx.credentials.sessionToken) {
     return new MfaError(`${svc} does not know the access key ${maskKeyId(ctx.credentials.accessKeyId)} of profile "${ctx.profile}" (deleted, deactivated or mistyped)`, {
-      hint: `Check aws_access_key_id in [${ctx.profile}] of your credentials file, or create a new key in IAM.`,
+      hint: ctx.keysInKeyring
+        ? `Store the profile's current key with \`mfa keys add -p ${ctx.profile}\`, or create a new key in IAM.`
+        : `Check aws_access_key_id in [${ctx.profile}] of your credentials file, or create a new key in IAM.`,
     })
   }
   if (name === 'SignatureDoesNotMatch' && !/expired/i.test(message)) {
     return new MfaError(`${svc} rejected the signature: the secret key of profile "${ctx.profile}" does not match its access key ${maskKeyId(ctx.credentials.accessKeyId)}`, {
-      hint: `Check aws_secret_access_key in [${ctx.profile}] of your credentials file.`,
+      hint: ctx.keysInKeyring
+        ? `The OS keyring holds another secret for it: store the key again with \`mfa keys add -p ${ctx.profile}\`.`
+        : `Check aws_secret_access_key in [${ctx.profile}] of your credentials file.`,
     })
   }
   if (name === 'ExpiredToken' || (name === 'InvalidClientTokenId' && ctx.credentials.sessionToken)) {

@@ -8,6 +8,22 @@ import type {EnvChanges, Shell} from './types.js'
 /** A shell that has an integration script (`mfa init`): it can also quote one word for that script. */
 export interface InitShell extends Shell {
   readonly initScript: string
+  /**
+   * File in shell/ that wraps the cached copy of the integration (`mfa init` writes it for the rc
+   * line to source; the integration goes where the line __MFA_INTEGRATION__ is): it checks, without
+   * starting a process, that the first mfa on PATH is still the one that wrote it (placeholders
+   * __MFA_REAL__, __MFA_FOUND__, __MFA_PACKAGE_JSON__, __MFA_VERSION__), and otherwise fails so
+   * that the rc line runs `mfa init` instead.
+   */
+  readonly cachedScript: string
+  /**
+   * The line README recommends for the rc file: it sources the cached copy
+   * (${XDG_CACHE_HOME:-~/.cache}/mfa/init.SHELL, see src/startup/user-cache.ts) and runs
+   * `mfa init` only when that is missing or stands for another mfa.
+   */
+  readonly rcLine: string
+  /** Where that line goes. */
+  readonly rcFile: string
   /** File in shell/ with the completion that `mfa init` prints after the integration script, if any. */
   readonly completionScript?: string
   /** One literal word in this shell's syntax, evaluating to exactly `value`. */

@@ -23,6 +23,9 @@ export function quoteFish(value: string): string {
 export const fish: InitShell = {
   name: 'fish',
   initScript: 'mfa.fish',
+  cachedScript: 'mfa.cached.fish',
+  rcLine: 'source (test -n "$XDG_CACHE_HOME"; and echo $XDG_CACHE_HOME; or echo ~/.cache)/mfa/init.fish 2>/dev/null; or mfa init fish | source',
+  rcFile: '~/.config/fish/config.fish',
   completionScript: 'mfa.completion.fish',
   quote: quoteFish,
   render: changes =>

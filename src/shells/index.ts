@@ -3,7 +3,7 @@
  * ./powershell.ts, ./json.ts). Adding a shell is adding a file and a line in SHELLS.
  */
 import {readFileSync, readlinkSync} from 'node:fs'
-import {join} from 'node:path'
+import {extname, join} from 'node:path'
 import {MfaError} from '../cli/errors.js'
 import {bash} from './bash.js'
 import {checkValue, type InitShell} from './common.js'
@@ -27,6 +27,9 @@ function isInitShell(shell: Shell | InitShell): shell is InitShell {
   return typeof shell.initScript === 'string' && 'quote' in shell
 }
 
+/** The line README recommends for each shell's rc file (see InitShell.rcLine). */
+export const RC_LINES = Object.fromEntries(INIT_SHELL_NAMES.map(name => [name, (SHELLS[name] as InitShell).rcLine])) as Partial<Record<ShellName, string>>
+
 export function isShellName(name: string): name is ShellName {
   return (SHELL_NAMES as readonly string[]).includes(name)
 }
@@ -40,11 +43,7 @@ export function getShell(name: string): Shell {
   return SHELLS[name]
 }
 
-/**
- * The integration script for `mfa init SHELL`: shell/mfa.<ext> from shellDir with the placeholder
- * __MFA_BIN__ replaced by binPath, quoted for that shell.
- */
-export function renderInit(shell: ShellName, binPath: string, shellDir: string): string {
+function initShell(shell: ShellName): InitShell {
   const target = SHELLS[shell]
   if (!target || !isInitShell(target)) {
     throw new MfaError(`mfa init has no script for ${JSON.stringify(shell)}: it supports ${INIT_SHELL_NAMES.join(', ')}`, {
@@ -52,17 +51,73 @@ export function renderInit(shell: ShellName, binPath: string, shellDir: string):
       exitCode: 2,
     })
   }
-  checkValue('the mfa path', binPath)
-  const file = join(shellDir, target.initScript)
+  return target
+}
+
+interface Placeholder {
+  /** What the value is, for an error message. */
+  what: string
+  value: string
+  /** May the script do without it. */
+  optional?: boolean
+}
+
+/** A script of shell/ with each placeholder __NAME__ replaced by its value, quoted for that shell. */
+function fillTemplate(opts: {shell: ShellName; file: string; values: Record<string, Placeholder>}): string {
+  const target = initShell(opts.shell)
   let script: string
   try {
-    script = readFileSync(file, 'utf8')
+    script = readFileSync(opts.file, 'utf8')
   } catch (error) {
-    throw new MfaError(`cannot read the ${shell} integration script ${file}`, {cause: error})
+    throw new MfaError(`cannot read the ${opts.shell} integration script ${opts.file}`, {cause: error})
   }
-  if (!script.includes('__MFA_BIN__')) throw new MfaError(`${file} has no __MFA_BIN__ placeholder`)
-  // split/join, not String.replace: a replacement string would give `$&` and `$'` a meaning.
-  return script.split('__MFA_BIN__').join(target.quote(binPath))
+  for (const [name, {what, value, optional}] of Object.entries(opts.values)) {
+    checkValue(what, value)
+    if (!script.includes(name) && !optional) throw new MfaError(`${opts.file} has no ${name} placeholder`)
+    // split/join, not String.replace: a replacement string would give `$&` and `$'` a meaning.
+    script = script.split(name).join(target.quote(value))
+  }
+  return script
+}
+
+/**
+ * The integration script for `mfa init SHELL`: shell/mfa.<ext> from shellDir with the placeholder
+ * __MFA_BIN__ replaced by binPath, quoted for that shell.
+ */
+export function renderInit(shell: ShellName, binPath: string, shellDir: string): string {
+  return fillTemplate({shell, file: join(shellDir, initShell(shell).initScript), values: {__MFA_BIN__: {what: 'the mfa path', value: binPath}}})
+}
+
+/** Which mfa a cached integration stands for: see InitShell.cachedScript. */
+export interface CacheStamp {
+  /** The first mfa on PATH when it was written, and the file that resolves to. */
+  found: string
+  real: string
+  packageJson: string
+  version: string
+}
+
+/** The cached integration, for the rc line: it loads integration only for the mfa of stamp. */
+export function renderCachedInit(opts: {shell: ShellName; shellDir: string; stamp: CacheStamp; integration: string}): string {
+  const {found, real, packageJson, version} = opts.stamp
+  const file = join(opts.shellDir, initShell(opts.shell).cachedScript)
+  // The path found on PATH: PowerShell compares it (it cannot compare files); the others compare files.
+  const values = {
+    __MFA_FOUND__: {what: 'the mfa path', value: found, optional: true},
+    __MFA_REAL__: {what: 'the mfa path', value: real},
+    __MFA_PACKAGE_JSON__: {what: 'the mfa path', value: packageJson},
+    __MFA_VERSION__: {what: 'the mfa version', value: version},
+  }
+  const [head, tail, ...more] = fillTemplate({shell: opts.shell, file, values}).split(INTEGRATION)
+  if (tail === undefined || more.length > 0) throw new MfaError(`${file} needs one line ${INTEGRATION.trim()}`)
+  return head + opts.integration + tail
+}
+
+const INTEGRATION = '__MFA_INTEGRATION__\n'
+
+/** The name of the cached integration's file for a shell: init.bash, init.zsh, init.fish, init.ps1. */
+export function cachedInitName(shell: ShellName): string {
+  return `init${extname(initShell(shell).initScript)}`
 }
 
 /** Words quoted for a command shown to a person; shell-quote fits there (see src/cli/hint.ts). */

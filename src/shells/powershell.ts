@@ -28,6 +28,9 @@ export function quotePowerShell(value: string): string {
 export const powershell: InitShell = {
   name: 'powershell',
   initScript: 'mfa.ps1',
+  cachedScript: 'mfa.cached.ps1',
+  rcLine: `try { . "$((@($env:XDG_CACHE_HOME, "$HOME/.cache") -match '.')[0])/mfa/init.ps1" } catch { mfa init powershell | Out-String | Invoke-Expression }`,
+  rcFile: '$PROFILE',
   completionScript: 'mfa.completion.ps1',
   quote: quotePowerShell,
   render: changes =>

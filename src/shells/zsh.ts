@@ -6,4 +6,13 @@
 import type {InitShell} from './common.js'
 import {quotePosix, renderPosix} from './sh.js'
 
-export const zsh: InitShell = {name: 'zsh', render: renderPosix, quote: quotePosix, initScript: 'mfa.zsh', completionScript: 'mfa.completion.zsh'}
+export const zsh: InitShell = {
+  name: 'zsh',
+  render: renderPosix,
+  quote: quotePosix,
+  initScript: 'mfa.zsh',
+  cachedScript: 'mfa.cached.sh',
+  completionScript: 'mfa.completion.zsh',
+  rcLine: 'source "${XDG_CACHE_HOME:-$HOME/.cache}/mfa/init.zsh" 2>/dev/null || eval "$(mfa init zsh)"',
+  rcFile: '~/.zshrc',
+}

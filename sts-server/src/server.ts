@@ -77,6 +77,7 @@ interface KeyRecord {
   sessionToken?: string
   expiresAt?: number // server ms
   mfa: boolean // made with MFA (or chained from a session made with MFA)
+  createdAt?: number // server ms, for a user's long-term keys
   role?: {state: RoleState; sessionName: string; assumedRoleArn: string}
 }
 
@@ -582,6 +583,7 @@ class LocalStsServer implements LocalSts {
     }
     if (service === 'iam' && version === IAM_VERSION) {
       if (action === 'ListMFADevices') return this.listMfaDevices(params, caller)
+      if (action === 'ListAccessKeys' || action === 'CreateAccessKey' || action === 'DeleteAccessKey') return this.accessKeys(action, params, caller)
     }
     throw new ApiError(400, 'InvalidAction', `Could not find operation ${action} for version ${version || 'NO_VERSION_SPECIFIED'}`)
   }
@@ -696,6 +698,48 @@ class LocalStsServer implements LocalSts {
       ]),
     )
     return [el('MFADevices', members), el('IsTruncated', 'false')]
+  }
+
+  /**
+   * IAM's access keys of a user: list, create (two at most, as in IAM), delete. A deleted key is
+   * refused from then on; sessions made with it last until they expire, as in AWS.
+   */
+  private accessKeys(action: 'ListAccessKeys' | 'CreateAccessKey' | 'DeleteAccessKey', params: URLSearchParams, caller: KeyRecord): XmlNode[] {
+    if (caller.kind === 'session' && !caller.mfa) throw new ApiError(403, 'InvalidClientTokenId', MESSAGES.invalidToken)
+    const v = new Validator(params)
+    const userName = v.string('UserName', 'userName', {min: 1, max: 128, pattern: /^[\w+=,.@-]+$/, patternText: '[\\w+=,.@-]+'})
+    const keyId = action === 'DeleteAccessKey' ? v.string('AccessKeyId', 'accessKeyId', {required: true, min: 16, max: 128, pattern: /^\w+$/, patternText: '[\\w]+'}) : undefined
+    v.check()
+    if (userName === undefined && caller.kind === 'role') throw new ApiError(400, 'ValidationError', 'Must specify userName when calling with non-User credentials')
+    const account = identityOf(caller).accountId
+    const target = userName === undefined ? caller.user : [...this.users.values()].find((s) => s.user.userName === userName && s.user.accountId === account)
+    if (!target) throw new ApiError(404, 'NoSuchEntity', `The user with name ${userName} cannot be found.`)
+    const owned = [...this.keys.values()].filter((k) => k.kind === 'user' && k.user.user.arn === target.user.arn)
+    const name = target.user.userName
+    const member = (k: KeyRecord, secret: boolean) =>
+      el(secret ? 'AccessKey' : 'member', [
+        el('UserName', name),
+        el('AccessKeyId', k.accessKeyId),
+        el('Status', 'Active'),
+        ...(secret ? [el('SecretAccessKey', k.secretAccessKey)] : []),
+        el('CreateDate', isoSeconds(k.createdAt ?? target.enableDate)),
+      ])
+    if (action === 'ListAccessKeys') return [el('AccessKeyMetadata', owned.map((k) => member(k, false))), el('IsTruncated', 'false')]
+    if (action === 'CreateAccessKey') {
+      if (owned.length >= 2) throw new ApiError(409, 'LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2')
+      let accessKeyId: string
+      do accessKeyId = 'AKIA' + randomString(ALNUM_UPPER, 16)
+      while (this.keys.has(accessKeyId))
+      const record: KeyRecord = {accessKeyId, secretAccessKey: randomString(SECRET_CHARS, 40), kind: 'user', user: target, mfa: false, createdAt: this.now()}
+      this.keys.set(accessKeyId, record)
+      this.users.set(accessKeyId, target)
+      return [member(record, true)]
+    }
+    const doomed = owned.find((k) => k.accessKeyId === keyId)
+    if (!doomed) throw new ApiError(404, 'NoSuchEntity', `The Access Key with id ${keyId} cannot be found.`)
+    this.keys.delete(doomed.accessKeyId)
+    this.users.delete(doomed.accessKeyId)
+    return []
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

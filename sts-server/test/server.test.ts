@@ -9,7 +9,7 @@ import {existsSync} from 'node:fs'
 import {createInterface} from 'node:readline'
 
 import {AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient} from '@aws-sdk/client-sts'
-import {IAMClient, ListMFADevicesCommand} from '@aws-sdk/client-iam'
+import {CreateAccessKeyCommand, DeleteAccessKeyCommand, IAMClient, ListAccessKeysCommand, ListMFADevicesCommand} from '@aws-sdk/client-iam'
 import {NodeHttpHandler} from '@smithy/node-http-handler'
 import {SignatureV4} from '@smithy/signature-v4'
 
@@ -765,6 +765,38 @@ describe('IAM ListMFADevices', () => {
       ),
     )
     expect(noMfa).toMatchObject({name: 'InvalidClientTokenId', status: 403})
+  })
+})
+
+describe('IAM access keys', () => {
+  test('list, create (two per user), delete; a deleted key is refused, its sessions live on', async () => {
+    const u = newUser()
+    const listed = await iam(keysOf(u)).send(new ListAccessKeysCommand({}))
+    expect(listed.AccessKeyMetadata!.map((k) => [k.UserName, k.AccessKeyId, k.Status])).toEqual([[u.userName, u.accessKeyId, 'Active']])
+
+    const session = await sts(keysOf(u)).send(new GetSessionTokenCommand({SerialNumber: u.serial, TokenCode: server.code(u.serial)}))
+    const viaSession = iam({accessKeyId: session.Credentials!.AccessKeyId!, secretAccessKey: session.Credentials!.SecretAccessKey!, sessionToken: session.Credentials!.SessionToken!})
+    const created = await viaSession.send(new CreateAccessKeyCommand({}))
+    const fresh = {accessKeyId: created.AccessKey!.AccessKeyId!, secretAccessKey: created.AccessKey!.SecretAccessKey!}
+    expect(fresh.accessKeyId).toMatch(/^AKIA[A-Z0-9]{16}$/)
+    expect(fresh.secretAccessKey).toHaveLength(40)
+    expect((await sts(fresh).send(new GetCallerIdentityCommand({}))).Arn).toBe(u.arn)
+    expect(await failure(viaSession.send(new CreateAccessKeyCommand({})))).toMatchObject({name: 'LimitExceededException', status: 409})
+
+    await viaSession.send(new DeleteAccessKeyCommand({AccessKeyId: u.accessKeyId}))
+    expect(await failure(sts(keysOf(u)).send(new GetCallerIdentityCommand({})))).toMatchObject({name: 'InvalidClientTokenId', status: 403})
+    expect((await iam(fresh).send(new ListAccessKeysCommand({}))).AccessKeyMetadata!.map((k) => k.AccessKeyId)).toEqual([fresh.accessKeyId])
+    expect(await failure(iam(fresh).send(new DeleteAccessKeyCommand({AccessKeyId: u.accessKeyId})))).toMatchObject({name: 'NoSuchEntityException', status: 404})
+    // The session made with the deleted key lasts until it expires, as in AWS.
+    expect((await viaSession.send(new ListAccessKeysCommand({}))).AccessKeyMetadata).toHaveLength(1)
+  })
+
+  test('a session made without MFA is refused, as IAM refuses it', async () => {
+    const u = newUser()
+    const plain = await sts(keysOf(u)).send(new GetSessionTokenCommand({}))
+    const c = plain.Credentials!
+    const out = await failure(iam({accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken!}).send(new CreateAccessKeyCommand({})))
+    expect(out).toMatchObject({name: 'InvalidClientTokenId', status: 403})
   })
 })
 

@@ -93,7 +93,8 @@ describe('mfa autocomplete (oclif plugin)', () => {
   test('PowerShell gets a completer for mfa', () => {
     const ps1 = world.read(join(world.home, '.cache', 'mfa', 'autocomplete', 'functions', 'powershell', 'mfa.ps1'))
     expect(ps1).toContain('Register-ArgumentCompleter -Native -CommandName mfa')
-    for (const [id] of visible()) expect(ps1).toContain(`"${id}"`)
+    // A topic's commands (keys:add) are nested under the topic: "keys" = @{ "add" = @{ ... } }.
+    for (const [id] of visible()) for (const word of id.split(':')) expect(ps1).toContain(`"${word}"`)
   })
 })
 
@@ -127,8 +128,11 @@ describeWith(['fish', 'fish_indent'], 'fish completion', () => {
   test('every command and every flag of the manifest is completed', async () => {
     const commands = await candidates('mfa ')
     for (const [id, c] of visible()) {
-      expect(commands).toContain(id)
-      const flags = await candidates(`mfa ${id} -`)
+      // keys:add is typed `mfa keys add`.
+      const [first, sub] = id.split(':')
+      expect(commands).toContain(first)
+      if (sub) expect([id, await candidates(`mfa ${first} `)]).toEqual([id, expect.arrayContaining([sub])])
+      const flags = await candidates(`mfa ${id.replace(':', ' ')} -`)
       for (const [name, f] of Object.entries(c.flags).filter(([, f]) => !f.hidden)) {
         expect([id, flags]).toEqual([id, expect.arrayContaining([`--${name}`, ...(f.char ? [`-${f.char}`] : [])])])
       }
@@ -183,8 +187,12 @@ describeWith(['bash', 'shellcheck'], 'bash completion', () => {
   test("commands and flags come from the plugin's completion", async () => {
     expect(await complete(['mfa', 'lo'])).toEqual(['login', 'logout'])
     const all = await complete(['mfa', ''])
-    for (const [id] of visible()) expect(all).toContain(id)
+    for (const [id] of visible()) expect(all).toContain(id.split(':')[0])
     expect(await complete(['mfa', 'env', '--sh'])).toEqual(['--shell'])
+    // A topic's commands after the topic: mfa keys add.
+    const subs = visible().filter(([id]) => id.startsWith('keys:')).map(([id]) => id.slice('keys:'.length)).sort()
+    expect(await complete(['mfa', 'keys', ''])).toEqual(subs)
+    expect(await complete(['mfa', 'keys', 'rotate', '--t'])).toEqual(['--token-code'])
   })
 
   test('after `--` the words are left to bash (the command mfa exec runs)', async () => {

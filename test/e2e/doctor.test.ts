@@ -71,6 +71,7 @@ describe('all well', () => {
     expect(lines.map(l => l.split(':')[0])).toEqual([
       '✓ config',
       '✓ credentials',
+      '! keyring',
       '✓ keys',
       '✓ mfa_serial',
       '✓ mfa_process',
@@ -80,6 +81,8 @@ describe('all well', () => {
       '✓ shell',
     ])
     expect(lines).toContain('✓ config: ~/.aws/config is readable and private (0600)')
+    // The demo's keys are in plaintext: a warning, and the way out (the keyring is tested in keys.test.ts).
+    expect(lines).toContain('! keyring: the long-term key of profile "default" (AKIA…MPLE) is in plaintext in ~/.aws/credentials; run: mfa keys import')
     expect(lines).toContain(`✓ keys: long-term keys of profile "default" (AKIA…MPLE) belong to ${DEMO.userArn}`)
     expect(lines).toContain(`✓ mfa_serial: the MFA device is ${DEMO.mfaSerial}`)
     expect(lines.find(l => l.startsWith('✓ clock'))).toMatch(/^✓ clock: this computer's clock is within 1 s of STS's \(http:\/\/127\.0\.0\.1:\d+\)$/)
@@ -98,8 +101,9 @@ describe('all well', () => {
     expect(rep.code).toBe(0)
     expect(rep.ok).toBe(true)
     expect(rep.profile).toBe('default')
-    expect(rep.checks.map(c => c.check)).toEqual(['config', 'credentials', 'keys', 'mfa_serial', 'mfa_process', 'clock', 'session', 'environment', 'shell'])
-    expect(rep.checks.every(c => c.status === 'ok' && c.fix === undefined)).toBe(true)
+    expect(rep.checks.map(c => c.check)).toEqual(['config', 'credentials', 'keyring', 'keys', 'mfa_serial', 'mfa_process', 'clock', 'session', 'environment', 'shell'])
+    expect(one(rep, 'keyring')).toEqual({check: 'keyring', status: 'warning', message: 'the long-term key of profile "default" (AKIA…MPLE) is in plaintext in ~/.aws/credentials', fix: 'run: mfa keys import'})
+    expect(rep.checks.every(c => c.check === 'keyring' || (c.status === 'ok' && c.fix === undefined))).toBe(true)
     expect(Math.abs(one(rep, 'clock').skewSeconds!)).toBeLessThanOrEqual(1)
     expect(one(rep, 'session').secondsLeft).toBeGreaterThan(11 * 3600)
     expect(one(rep, 'session').expiration).toBe(cachedSession().data.Credentials.Expiration)
@@ -121,7 +125,7 @@ describe('all well', () => {
     await login()
     const r = await doctor([], {LANG: 'C'})
     expect(r.code).toBe(0)
-    expect(r.stdout.split('\n').filter(Boolean).every(l => l.startsWith('v '))).toBe(true)
+    expect(r.stdout.split('\n').filter(Boolean).every(l => l.startsWith('v ') || l.startsWith('! keyring: '))).toBe(true)
   })
 
   test('--profile checks that profile', async () => {

@@ -75,8 +75,15 @@ describe('every command explains itself', () => {
     const [top, help] = await Promise.all([mfa(['--help'], {env: env()}), mfa(['help'], {env: env()})])
     expect(top.code).toBe(0)
     expect(help.stdout).toBe(top.stdout)
-    for (const c of Object.values(manifest().commands).filter(c => !c.hidden)) {
-      expect(top.stdout).toMatch(new RegExp(`^ {2}${c.id} +${c.summary!.split(' ').slice(0, 3).join(' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'))
+    const summaryStart = (c: ManifestCommand) => c.summary!.split(' ').slice(0, 3).join(' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    for (const c of Object.values(manifest().commands).filter(c => !c.hidden && !c.id.includes(':'))) {
+      expect(top.stdout).toMatch(new RegExp(`^ {2}${c.id} +${summaryStart(c)}`, 'm'))
+    }
+    // A topic (mfa keys ...) is listed with its description; its own help lists its commands.
+    expect(top.stdout).toMatch(/^ {2}keys +Long-term keys in the OS keyring/m)
+    const keys = await mfa(['keys', '--help'], {env: env()})
+    for (const c of Object.values(manifest().commands).filter(c => c.id.startsWith('keys:'))) {
+      expect(keys.stdout).toMatch(new RegExp(`^ {2}${c.id.replace(':', ' ')} +${summaryStart(c)}`, 'm'))
     }
   })
 })

@@ -110,6 +110,8 @@ export async function makeWorld(options: {config?: string; credentials?: string;
       const walk = (dir: string) => {
         for (const name of readdirSync(dir)) {
           const path = join(dir, name)
+          // V8 code caches mfa makes for a Node other than the one that built it: not the user's files.
+          if (path === join(home, '.cache', 'mfa', 'code-cache')) continue
           if (statSync(path).isDirectory()) walk(path)
           else out[path.slice(home.length)] = readFileSync(path, 'utf8')
         }

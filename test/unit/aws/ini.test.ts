@@ -1,4 +1,4 @@
-import {assertSectionName, hasSection, parseIni, readSections, removeSection, setSection} from '../../../src/aws/ini.js'
+import {assertSectionName, hasSection, parseIni, readSections, removeKeys, removeSection, setSection} from '../../../src/aws/ini.js'
 import {MfaError} from '../../../src/cli/errors.js'
 
 const doc = (text: string) => parseIni(text, 'credentials')
@@ -201,5 +201,32 @@ describe('setSection: edges', () => {
   })
   test('removing the only section leaves an empty file', () => {
     expect(removeSection(doc('[mfa]\nx = 1\n'), 'mfa')).toBe('')
+  })
+})
+
+describe('removeKeys keeps every other byte', () => {
+  test('removes the settings from every copy of the section, keeps the header, comments and other sections', () => {
+    const text = '# keys\r\n[default]\r\naws_access_key_id = AKIA1\r\n; mine\r\naws_secret_access_key=s1\r\nregion = x\r\n\r\n[work]\r\naws_access_key_id = AKIA2\r\n[default]\r\naws_access_key_id = AKIA3'
+    expect(removeKeys(doc(text), 'default', ['aws_access_key_id', 'aws_secret_access_key'])).toBe(
+      '# keys\r\n[default]\r\n; mine\r\nregion = x\r\n\r\n[work]\r\naws_access_key_id = AKIA2\r\n[default]\r\n',
+    )
+  })
+
+  test('with dropEmpty, a section left empty goes, so that set then remove gives back the original bytes', () => {
+    for (const original of ['', '[default]\nregion = x\n', '[default]\nregion = x', '# c\n[profile a]\nregion = y\n\n[profile b]\nk = v\n']) {
+      for (const section of ['profile a', 'profile new', 'default']) {
+        const added = setSection(doc(original), section, {mfa_keyring: 'AKIA0000000000000000'})
+        const dropEmpty = !original.includes(`[${section}]`)
+        const back = removeKeys(doc(added), section, ['mfa_keyring'], {dropEmpty})
+        // A file that ended without a line ending gets one: the line before the added setting needs it.
+        expect([original, section, back]).toEqual([original, section, original === '' || original.endsWith('\n') ? original : original + '\n'])
+      }
+    }
+  })
+
+  test('a missing section or key changes nothing', () => {
+    const text = '[a]\nk = v\n'
+    expect(removeKeys(doc(text), 'b', ['k'], {dropEmpty: true})).toBe(text)
+    expect(removeKeys(doc(text), 'a', ['x'], {dropEmpty: true})).toBe(text)
   })
 })
