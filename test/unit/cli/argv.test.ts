@@ -46,6 +46,13 @@ describe('parseArgv: what it reads', () => {
     expect(parse(['--profile', '-5'])?.flags).toEqual({profile: '-5'})
     expect(parse(['-p', '-'])?.flags).toEqual({profile: '-'})
   })
+  test('a value joined to its flag may start with -', () => {
+    expect(parse(['--profile=-x'])?.flags).toEqual({profile: '-x'})
+    expect(parse(['-p-x'])?.flags).toEqual({profile: '-x'})
+  })
+  test('a separate value that starts with - and is not a number is a flag', () => {
+    expect(parse(['--profile', '-x-1'])).toBeUndefined()
+  })
   test('a multiple flag may repeat', () => {
     expect(parse(['--tag', 'a', '-t', 'b'])?.flags).toEqual({tag: 'b'})
   })
