@@ -1,10 +1,10 @@
-import {parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, setSection} from '../../src/aws/ini.js'
-import {decodeBytes, encodeText} from '../../src/aws/bytes.js'
-import {loadIniFile} from '../../src/aws/files.js'
+import {assertSectionName, hasSection, parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, setSection} from '../../../src/aws/ini.js'
+import {decodeBytes, encodeText} from '../../../src/aws/bytes.js'
+import {loadIniFile} from '../../../src/aws/files.js'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {MfaError} from '../../src/cli/errors.js'
+import {MfaError} from '../../../src/cli/errors.js'
 
 const doc = (text: string) => parseIni(text, 'credentials')
 const session = {aws_access_key_id: 'ASIAEXAMPLE', aws_secret_access_key: 'secret', aws_session_token: 'token', x_security_token_expires: '2026-11-28T17:00:00Z'}
@@ -150,6 +150,115 @@ describe('setSection keeps every other byte', () => {
   test('profile names with spaces round-trip', () => {
     const out = setSection(doc(''), 'my profile-mfa', {x: '1'})
     expect(readSections(doc(out)).get('my profile-mfa')).toEqual({x: '1'})
+  })
+})
+
+describe('edges the SDKs agree on', () => {
+  test('a section header may carry a comment', () => {
+    expect(readSections(doc('[default] # note\nk = v\n[b] ; x\ny = 1\n')).get('default')).toEqual({k: 'v'})
+    expect(readSections(doc('[b] ; x\ny = 1\n')).get('b')).toEqual({y: '1'})
+  })
+  test('a header with only spaces inside is refused', () => {
+    expect(() => doc('[ ]\n')).toThrow('credentials line 1: malformed section header')
+  })
+  test('text after a header is ignored, as botocore reads it (the header ends at the last ])', () => {
+    expect(readSections(doc('[a] b\nk = v\n')).get('a')).toEqual({k: 'v'})
+  })
+  test('a setting without a key is refused', () => {
+    expect(() => doc('[a]\n= value\n')).toThrow('credentials line 2: expected "key = value", "[section]" or a comment')
+  })
+  test('an indented header and spaces around a name are read', () => {
+    expect(readSections(doc('  [ my profile ]  \nk = v\n')).get('my profile')).toEqual({k: 'v'})
+  })
+  test('a comment starting with ; or # after spaces', () => {
+    expect(readSections(doc('[a]\n  ; x = 1\n  # y = 2\nk = v\n')).get('a')).toEqual({k: 'v'})
+  })
+  test('an empty value, and = inside a value', () => {
+    expect(readSections(doc('[a]\nk =\nurl = http://x/?a=b\n')).get('a')).toEqual({k: '', url: 'http://x/?a=b'})
+  })
+  test('a value keeps inner spaces, loses outer ones', () => {
+    expect(readSections(doc('[a]\nk =   two  words  \n')).get('a')).toEqual({k: 'two  words'})
+  })
+  test('an indented line after a plain value continues that value, as in botocore', () => {
+    expect(readSections(doc('[a]\nk = v\n  region = x\n')).get('a')).toEqual({k: 'v\nregion = x'})
+  })
+  test('a sub-setting block ends at a key that is not indented; an indented line after it continues its value', () => {
+    expect(readSections(doc('[s]\nsts =\n  endpoint_url = u\nregion = r\n  other = o\n')).get('s')).toEqual({sts: '', 'sts.endpoint_url': 'u', region: 'r\nother = o'})
+  })
+  test('a new section ends a sub-setting block', () => {
+    expect(readSections(doc('[s]\nsts =\n[t]\n  k = v\n')).get('t')).toEqual({k: 'v'})
+  })
+  test('the file\'s line ending is the one most lines use', () => {
+    expect(doc('a\r\n'.replace('a', '[a]') + 'k = v\n').eol).toBe('\n')
+    expect(doc('[a]\r\nk = v\r\nx = 1\n').eol).toBe('\r\n')
+    expect(doc('[a]').eol).toBe('\n')
+  })
+  test('line numbers count every line, blank ones too', () => {
+    expect(() => doc('[a]\n\n\nbad line\n')).toThrow('credentials line 4:')
+  })
+  test('the hint of a malformed line never shows it', () => {
+    try {
+      doc('[a]\nsecretvalue\n')
+    } catch (error) {
+      expect((error as MfaError).hint).toBe('Fix that line (its content is not shown: it may hold a secret), then try again.')
+    }
+    expect.assertions(1)
+  })
+  test('hasSection', () => {
+    expect(hasSection(doc('[a]\n'), 'a')).toBe(true)
+    expect(hasSection(doc('[a]\nb = 1\n'), 'b')).toBe(false)
+  })
+})
+
+describe('setSection: edges', () => {
+  test('an indented key keeps its indentation when rewritten', () => {
+    expect(setSection(doc('[mfa]\n  aws_session_token = OLD\n'), 'mfa', {aws_session_token: 'NEW'})).toBe('[mfa]\n  aws_session_token = NEW\n')
+  })
+  test('a sub-setting with the same name is not rewritten as the key', () => {
+    const text = '[mfa]\nsts =\n  region = x\n'
+    expect(setSection(doc(text), 'mfa', {region: 'y'})).toBe('[mfa]\nsts =\n  region = x\nregion = y\n')
+  })
+  test('new keys go after the last setting, before blank lines and the next section\'s comment', () => {
+    const text = '[mfa]\nk = v\n\n# next\n[b]\n'
+    expect(setSection(doc(text), 'mfa', {x: '1'})).toBe('[mfa]\nk = v\nx = 1\n\n# next\n[b]\n')
+  })
+  test('a section with no settings gets its keys right after the header', () => {
+    expect(setSection(doc('[mfa]\n[b]\n'), 'mfa', {x: '1'})).toBe('[mfa]\nx = 1\n[b]\n')
+  })
+  test('a new section is always set off by one blank line of its own, so that removing it gives the bytes back', () => {
+    expect(setSection(doc('[a]\n\n'), 'mfa', {x: '1'})).toBe('[a]\n\n\n[mfa]\nx = 1\n')
+    expect(removeSection(doc('[a]\n\n\n[mfa]\nx = 1\n'), 'mfa')).toBe('[a]\n\n')
+  })
+  test.each([
+    ['empty', ''],
+    ['outer space', ' a'],
+    ['a trailing space', 'a '],
+    ['a line break', 'a\nb'],
+    ['a carriage return', 'a\rb'],
+  ])('a section name with %s is refused, with a hint', (_why, name) => {
+    // The name is shown with its control characters made visible.
+    expect(() => setSection(doc(''), name, {x: '1'})).toThrow('cannot write a section named "')
+    expect(() => assertSectionName(name)).toThrow(expect.objectContaining({hint: 'Rename the profile so that it has none of those.'}))
+  })
+  test('a section name with [ is written: botocore reads the header up to its last ]', () => {
+    expect(readSections(doc(setSection(doc(''), 'a[b', {x: '1'}))).get('a[b')).toEqual({x: '1'})
+  })
+  test.each([
+    ['a line break', 'a\nb'],
+    ['a carriage return', 'a\rb'],
+    ['a leading space', ' a'],
+    ['a trailing space', 'a '],
+  ])('a value with %s is refused, naming the key', (_why, value) => {
+    expect(() => setSection(doc(''), 'ok', {aws_session_token: value})).toThrow('cannot write aws_session_token: a value with line breaks or outer spaces does not survive the file format')
+  })
+  test('removing a section that is not there changes nothing', () => {
+    expect(removeSection(doc('[a]\nk = v\n'), 'mfa')).toBe('[a]\nk = v\n')
+  })
+  test('removing the first section takes the blank lines after it', () => {
+    expect(removeSection(doc('[mfa]\nx = 1\n\n[a]\nk = v\n'), 'mfa')).toBe('[a]\nk = v\n')
+  })
+  test('removing the only section leaves an empty file', () => {
+    expect(removeSection(doc('[mfa]\nx = 1\n'), 'mfa')).toBe('')
   })
 })
 

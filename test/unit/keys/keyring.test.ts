@@ -1,4 +1,4 @@
-import {describeKeyringError} from '../../src/keys/keyring.js'
+import {describeKeyringError} from '../../../src/keys/keyring.js'
 
 /** The messages @napi-rs/keyring gave on Linux in each case (recorded with gnome-keyring and D-Bus). */
 const cases: Array<[string, string, NodeJS.ProcessEnv, RegExp]> = [

@@ -5,11 +5,11 @@
  */
 import {jest} from '@jest/globals'
 import path from 'node:path'
-import {quotePowerShell} from '../../src/shells/powershell.js'
+import {quotePowerShell} from '../../../src/shells/powershell.js'
 
 jest.unstable_mockModule('node:path', () => ({...path.win32, default: path.win32}))
-const files = await import('../../src/aws/files.js')
-const {defaultCommand, passesOn} = await import('../../src/actions/exec.js')
+const files = await import('../../../src/aws/files.js')
+const {defaultCommand, passesOn} = await import('../../../src/actions/exec.js')
 
 describe('~/.aws on Windows (node:path as win32)', () => {
   const windows = {USERPROFILE: 'C:\\Users\\Ann O’Neil'}

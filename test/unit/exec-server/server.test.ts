@@ -4,12 +4,12 @@
  * switched on. Sessions are made relative to Date.now(): nothing depends on the time of day.
  */
 import {jest} from '@jest/globals'
-import type {CachedSession} from '../../src/session/cache.js'
-import type {EnsureOptions, SessionResult} from '../../src/session/ensure.js'
-import {MfaError} from '../../src/cli/errors.js'
-import {isLoopback} from '../../src/exec-server/http.js'
-import {nearEnd, refreshMarginMs, sessionKeeper} from '../../src/exec-server/refresh.js'
-import {wantsServer} from '../../src/exec-server/setting.js'
+import type {CachedSession} from '../../../src/session/cache.js'
+import type {EnsureOptions, SessionResult} from '../../../src/session/ensure.js'
+import {MfaError} from '../../../src/cli/errors.js'
+import {isLoopback} from '../../../src/exec-server/http.js'
+import {nearEnd, refreshMarginMs, sessionKeeper} from '../../../src/exec-server/refresh.js'
+import {wantsServer} from '../../../src/exec-server/setting.js'
 
 const S = 1000
 const MIN = 60 * S

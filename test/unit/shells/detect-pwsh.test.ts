@@ -7,8 +7,8 @@ import {spawn} from 'node:child_process'
 import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {detectShell} from '../../src/shells/index.js'
-import {which} from '../helpers/tools.js'
+import {detectShell} from '../../../src/shells/index.js'
+import {which} from '../../helpers/tools.js'
 
 const tail = which('tail')
 const linux = process.platform === 'linux'

@@ -12,10 +12,10 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {quote as shellQuote} from 'shell-quote'
-import {MfaError} from '../../src/cli/errors.js'
-import {detectShell, getShell, normaliseShellName, quoteForHint, renderInit, SHELL_NAMES} from '../../src/shells/index.js'
-import type {EnvChanges} from '../../src/shells/types.js'
-import {describeWith} from '../helpers/tools.js'
+import {MfaError} from '../../../src/cli/errors.js'
+import {detectShell, getShell, normaliseShellName, quoteForHint, renderInit, SHELL_NAMES} from '../../../src/shells/index.js'
+import type {EnvChanges} from '../../../src/shells/types.js'
+import {describeWith} from '../../helpers/tools.js'
 
 // ---------------------------------------------------------------------------------------------
 // Running shells
@@ -574,14 +574,24 @@ const linux = process.platform === 'linux'
       }
     }}
   }
-  async function childOf(pid: number): Promise<number> {
+  /** The first child of pid, once it runs `named` (a forked shell shows the shell's name until it has exec'd). */
+  async function childOf(pid: number, named?: string): Promise<number> {
     for (let i = 0; i < 200; i++) {
       const text = existsSync(`/proc/${pid}/task/${pid}/children`) ? readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim() : ''
-      if (text) return Number(text.split(' ')[0])
+      const child = text ? Number(text.split(' ')[0]) : undefined
+      if (child && (!named || commOf(child) === named)) return child
       await new Promise(r => setTimeout(r, 25))
     }
-    throw new Error(`no child of ${pid}`)
+    throw new Error(`no child of ${pid}${named ? ` named ${named}` : ''}`)
   }
+  const commOf = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim()
+    } catch {
+      return undefined
+    }
+  }
+  const nodeName = commOf(process.pid)
   const sleeper = 'setTimeout(() => {}, 20000)'
 
   describeWith(['bash', 'zsh', 'fish'], 'real parents', () => {
@@ -606,7 +616,7 @@ const linux = process.platform === 'linux'
     test("npm's node (a wrapper): the shell above it", async () => {
       const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(npmLike(sleeper))}; true`])
       try {
-        const node = await childOf(child.pid!)
+        const node = await childOf(child.pid!, nodeName)
         expect(detectShell({ppid: node, env: {SHELL: '/bin/fish'}})).toBe('zsh')
       } finally {
         stop()
@@ -616,7 +626,7 @@ const linux = process.platform === 'linux'
     test('any other node program is no shell: $SHELL decides, not the shell above it', async () => {
       const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} -e '${sleeper}'; true`])
       try {
-        const node = await childOf(child.pid!)
+        const node = await childOf(child.pid!, nodeName)
         expect(detectShell({ppid: node, env: {SHELL: '/bin/fish'}})).toBe('fish')
         expect(detectShell({ppid: node, env: {}})).toBeUndefined()
       } finally {
@@ -628,9 +638,9 @@ const linux = process.platform === 'linux'
       const inner = `require('child_process').spawn('sh', ['-c', 'sleep 20; true'], {stdio: 'ignore'}); ${sleeper}`
       const {child, stop} = start('zsh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(npmLike(inner))}; true`])
       try {
-        const node = await childOf(child.pid!)
-        const sh = await childOf(node)
-        await childOf(sh)
+        const node = await childOf(child.pid!, nodeName)
+        const sh = await childOf(node, 'sh')
+        await childOf(sh, 'sleep')
         expect(detectShell({ppid: sh, env: {}})).toBe('zsh')
       } finally {
         stop()

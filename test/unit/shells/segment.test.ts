@@ -1,6 +1,6 @@
 import fc from 'fast-check'
-import {applyFormat, DEFAULT_FORMAT, formatTimeLeft, renderSegment} from '../../src/shells/segment.js'
-import {SEGMENT_CASES} from '../helpers/segment-cases.js'
+import {applyFormat, DEFAULT_FORMAT, formatTimeLeft, renderSegment} from '../../../src/shells/segment.js'
+import {SEGMENT_CASES} from '../../helpers/segment-cases.js'
 
 const YELLOW = '\u001B[33m'
 const RED = '\u001B[31m'
