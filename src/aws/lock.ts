@@ -104,8 +104,12 @@ function isStale(path: string, found: {raw: string; info?: LockInfo}, now: numbe
   }
 }
 
-/** Removes a stale lock file, under a breaker lock, if it still holds what was judged stale. */
-function breakStale(path: string, judged: string): void {
+/**
+ * Removes a stale lock file, under a breaker lock, if it still holds what was judged stale. True
+ * when the lock is gone or changed (try again at once); false when another process holds the
+ * breaker (wait, as for a busy lock: trying again at once would spin).
+ */
+function breakStale(path: string, judged: string): boolean {
   const breaker = `${path}.break`
   const me: LockInfo = {pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), at: Date.now()}
   if (!tryCreate(breaker, me)) {
@@ -116,12 +120,14 @@ function breakStale(path: string, judged: string): void {
         unlinkSync(breaker)
       } catch {}
     }
-    return
+    return false
   }
   try {
     const now = readInfo(path)
     if (now && now.raw === judged) unlinkSync(path)
+    return true
   } catch {
+    return true
   } finally {
     try {
       unlinkSync(breaker)
@@ -169,10 +175,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
       return {release}
     }
     const found = readInfo(path)
-    if (found && isStale(path, found, Date.now())) {
-      breakStale(path, found.raw)
-      continue
-    }
+    if (found && isStale(path, found, Date.now()) && breakStale(path, found.raw)) continue
     if (!told) {
       told = true
       options.onWait?.(found?.info?.pid)

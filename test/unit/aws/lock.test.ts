@@ -176,6 +176,13 @@ describe('a stale lock is broken', () => {
     ;(await acquireLock(path, shortWait)).release()
     expect(existsSync(`${path}.break`)).toBe(false)
   })
-  // Not tested: a stale lock whose breaker is held by a live process. acquireLock retries at once
-  // without sleeping or checking its timeout, so the waiter spins until the breaker goes away.
+  test('a stale lock whose breaker a live process holds: the waiter waits and times out, it does not spin', async () => {
+    await acquireLock(path)
+    writeFileSync(path, holder({pid: await deadPid()}))
+    // This process is alive: its breaker is not stale, so the lock cannot be broken now.
+    writeFileSync(`${path}.break`, holder({pid: process.pid}))
+    const error = await rejection(acquireLock(path, shortWait))
+    expect(error).toBeInstanceOf(MfaError)
+    expect(existsSync(path)).toBe(true)
+  })
 })
