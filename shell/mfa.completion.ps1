@@ -38,7 +38,7 @@ $global:__mfa_complete_subcommands = @{
 
 # Each command's flags (a topic's subcommand as TOPIC:SUB): name = 1 when it takes a value, 0 when it is a switch.
 $global:__mfa_complete_flags = & {
-    $session = [ordered]@{ '--profile' = 1; '-p' = 1; '--token-code' = 1; '-t' = 1; '--duration' = 1; '-d' = 1; '--force' = 0; '-f' = 0; '--serial-number' = 1; '--help' = 0 }
+    $session = [ordered]@{ '--profile' = 1; '-p' = 1; '--token-code' = 1; '-t' = 1; '--duration' = 1; '-d' = 1; '--force' = 0; '-f' = 0; '--prompt' = 1; '--serial-number' = 1; '--help' = 0 }
     $with = {
         param($extra)
         $flags = [ordered]@{}
@@ -49,7 +49,7 @@ $global:__mfa_complete_flags = & {
     @{
         'login'              = & $with @{}
         'credential-process' = & $with @{}
-        'exec'               = & $with @{}
+        'exec'               = & $with ([ordered]@{ '--server' = 0; '--no-server' = 0 })
         'use'                = & $with @{}
         'env'                = & $with ([ordered]@{ '--shell' = 1; '-s' = 1; '--unset' = 0; '-u' = 0 })
         'clear'              = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
@@ -76,6 +76,7 @@ $global:__mfa_complete_values = @{
     '-s'           = @('bash', 'zsh', 'fish', 'powershell', 'sh', 'json')
     '--duration'   = @('15m', '1h', '8h', '12h', '36h')
     '-d'           = @('15m', '1h', '8h', '12h', '36h')
+    '--prompt'     = @('terminal', 'zenity', 'kdialog', 'osascript', 'ykman')
     'init'         = @('bash', 'zsh', 'fish', 'powershell')
     'autocomplete' = @('bash', 'zsh', 'powershell')
 }

@@ -25,23 +25,8 @@ import {formatTimeLeft} from '../shells/segment.js'
 import {withLongTermKeys} from '../keys/long-term.js'
 
 /** skipped: the check could not be made (the clock, with no keys to call STS for). */
-export type Status = 'ok' | 'warning' | 'problem' | 'skipped'
-
-export type CheckName = 'config' | 'credentials' | 'keys' | 'keyring' | 'mfa_serial' | 'mfa_process' | 'prompt_driver' | 'clock' | 'session' | 'environment' | 'shell' | 'exec_server'
-
-export interface Finding {
-  check: CheckName
-  status: Status
-  /** What was found, one line. */
-  message: string
-  /** What to do about it, when there is something to do. */
-  fix?: string
-  /** clock: this computer's clock minus STS's, in seconds. */
-  skewSeconds?: number
-  /** session: when it ends (RFC 3339) and the seconds left. */
-  expiration?: string
-  secondsLeft?: number
-}
+import type {CheckName, Finding} from '../cli/finding.js'
+export type {CheckName, Finding, Status} from '../cli/finding.js'
 
 export interface DoctorReport {
   profile: string

@@ -1,5 +1,5 @@
 /** `mfa doctor`'s prompt_driver line: which driver would ask for a code here, and whether it can. Nothing is run. */
-import type {Finding} from '../doctor/checks.js'
+import type {Finding} from '../cli/finding.js'
 import {MfaError} from '../cli/errors.js'
 import {chooseDriver, DRIVERS} from './index.js'
 import {hasTerminal} from './terminal.js'

@@ -7,7 +7,7 @@
  * session.ts) makes N callers see one dialog.
  */
 import {MfaError, EXIT} from '../cli/errors.js'
-import {type CodeRequest, CODE, noWayToAsk, wasUsed} from '../session/token.js'
+import {type CodeRequest, CODE, noWayToAsk, wasUsed} from '../session/codes.js'
 import {commandDriver} from './command.js'
 import {kdialog} from './kdialog.js'
 import {osascript} from './osascript.js'

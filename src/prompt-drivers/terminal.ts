@@ -4,7 +4,7 @@
  */
 import {closeSync, openSync} from 'node:fs'
 import {MfaError, EXIT} from '../cli/errors.js'
-import {CODE} from '../session/token.js'
+import {CODE} from '../session/codes.js'
 import type {PromptDriver, PromptRequest} from './types.js'
 
 /** Whether this process has a controlling terminal to ask on. */
