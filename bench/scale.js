@@ -10,7 +10,10 @@ import {DEMO} from '../sts-server/dist/index.js'
 function timed(file, argv, env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
-    const child = spawn(file, argv, {env, stdio: ['ignore', 'ignore', 'pipe']})
+    // stdout a pipe, read and dropped: a read-write /dev/null (Node's 'ignore') is what Node also
+    // puts on a closed stdout, and mfa refuses to write there.
+    const child = spawn(file, argv, {env, stdio: ['ignore', 'pipe', 'pipe']})
+    child.stdout.resume()
     let stderr = ''
     child.stderr.on('data', d => (stderr += d))
     child.on('error', reject)
