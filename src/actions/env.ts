@@ -1,7 +1,7 @@
 import {writeOut} from '../cli/output.js'
 import {ensureOptions, type SessionFlagValues} from './session-options.js'
 import {MfaError} from '../cli/errors.js'
-import {sessionChanges, unsetChanges} from './environment.js'
+import {sessionChanges, unsetChanges} from '../session/environment.js'
 import {ensureSession} from '../session/ensure.js'
 import {localTime} from '../cli/time.js'
 import {detectShell, getShell, SHELL_NAMES} from '../shells/index.js'

@@ -4,8 +4,8 @@
  * is not run (it may use up a code): the only calls are to STS, an unsigned request for its clock
  * and GetCallerIdentity, which needs no code.
  */
-import {checkExecServer} from '../exec-server/doctor.js'
-import {checkPromptDriver} from '../prompt-drivers/doctor.js'
+import {checkExecServer} from './exec-server.js'
+import {checkPromptDriver} from './prompt-driver.js'
 import {accessSync, constants, statSync} from 'node:fs'
 import {delimiter, join} from 'node:path'
 import {parse as parseShell} from 'shell-quote'
@@ -328,7 +328,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const {callTimeoutMs, getCallerIdentity} = await import('../session/sts.js')
     clock = await checkClock(stsEndpoint(resolved ?? keysResolved, env), Math.min(callTimeoutMs(env), 10_000))
     // The keyring before the keys: when it cannot give the secret, STS is not asked about the keys.
-    const keyring = files ? await (await import('../keys/doctor.js')).checkKeyring(files, keysResolved.keys, env) : undefined
+    const keyring = files ? await (await import('./keyring.js')).checkKeyring(files, keysResolved.keys, env) : undefined
     if (keyring?.status !== 'problem') profileChecks.unshift(await checkKeys(keysResolved, env, getCallerIdentity, clock.reachable))
     if (keyring) profileChecks.unshift(keyring)
     if (resolved) session = await checkSession(resolved, profile, env, getCallerIdentity, clock.reachable, now)

@@ -8,7 +8,7 @@
 import {configPath, type AwsFiles, configSectionName, loadAwsFiles, profileSettings} from '../aws/files.js'
 import {type CachedSession, cacheDir, readCache, sessionCacheFile} from '../session/cache.js'
 import {editIniFile} from '../session/session-profile.js'
-import {sessionChanges} from '../actions/environment.js'
+import {sessionChanges} from '../session/environment.js'
 import {setSection} from '../aws/ini.js'
 import type {SessionResult} from '../session/ensure.js'
 import type {EnvChanges} from '../shells/types.js'

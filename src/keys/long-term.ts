@@ -6,8 +6,7 @@
 import {MfaError} from '../cli/errors.js'
 import {profileWords} from '../cli/hint.js'
 import {maskKeyId} from '../cli/redact.js'
-import type {ResolvedProfile} from '../aws/profile.js'
-import {KEYRING_SETTING} from './setting.js'
+import {KEYRING_SETTING, type ResolvedProfile} from '../aws/profile.js'
 
 /** The profile with its secret key filled in: read from the keyring when it is kept there. */
 export async function withLongTermKeys(resolved: ResolvedProfile): Promise<ResolvedProfile> {

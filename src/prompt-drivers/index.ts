@@ -1,75 +1,15 @@
 /**
- * Which prompt driver asks for a code, and the asking: the one named by --prompt, MFA_PROMPT_DRIVER
- * or mfa_prompt_driver (a known name, else a command); by default the terminal when there is one,
- * else a desktop dialog (macOS; zenity or kdialog with DISPLAY or WAYLAND_DISPLAY), else a failure
- * at once that names mfa_prompt_driver. The exec server never asks on the terminal: the command
- * owns it. A cancel fails with exit 130 and sends no code. The device lock around all this (in
- * session.ts) makes N callers see one dialog.
+ * The prompt drivers by name, and the dialogs tried when there is no terminal (macOS; zenity or
+ * kdialog with DISPLAY or WAYLAND_DISPLAY). Which one asks is chosen in src/session/ask-code.ts.
  */
-import {MfaError, EXIT} from '../cli/errors.js'
-import {type CodeRequest, CODE, noWayToAsk, wasUsed} from '../session/codes.js'
-import {commandDriver} from './command.js'
 import {kdialog} from './kdialog.js'
 import {osascript} from './osascript.js'
-import {noTerminal, terminal} from './terminal.js'
-import type {PromptDriver, PromptRequest} from './types.js'
+import {terminal} from './terminal.js'
+import type {PromptDriver} from './types.js'
 import {ykman} from './ykman.js'
 import {zenity} from './zenity.js'
 
 export const DRIVERS: Record<string, PromptDriver> = {terminal, zenity, kdialog, osascript, ykman}
 
 /** Dialogs tried, in order, when there is no terminal. */
-const DESKTOP = [osascript, zenity, kdialog]
-
-/** A wrong answer in a dialog is asked again, this many times in all. */
-const ATTEMPTS = 5
-
-export function chooseDriver(req: Pick<CodeRequest, 'prompt' | 'terminal' | 'serial' | 'profile' | 'requestedProfile'>, env: NodeJS.ProcessEnv): PromptDriver {
-  const name = req.prompt?.trim()
-  if (name) {
-    const known = Object.hasOwn(DRIVERS, name) ? DRIVERS[name] : undefined
-    if (!known) return commandDriver(name)
-    if (known === terminal && req.terminal === false) throw noWayToAsk(req)
-    const why = known.unavailable(env)
-    if (why) {
-      throw new MfaError(`the prompt driver ${name} cannot ask for a code here: ${why}`, {
-        hint: 'Choose another with --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver in the profile (terminal, zenity, kdialog, osascript, ykman, or a command that prints the code).',
-      })
-    }
-    return known
-  }
-  if (req.terminal !== false && !terminal.unavailable(env)) return terminal
-  const desktop = DESKTOP.find(d => !d.unavailable(env))
-  if (desktop) return desktop
-  throw req.terminal === false ? noWayToAsk(req) : noTerminal(req.serial)
-}
-
-export async function askForCode(req: CodeRequest): Promise<string> {
-  const env = req.env ?? process.env
-  const driver = chooseDriver(req, env)
-  const request: PromptRequest = {
-    profile: req.profile,
-    requestedProfile: req.requestedProfile,
-    serial: req.serial,
-    account: req.ykmanAccount,
-    env,
-    wasUsed: code => wasUsed(req.cacheDir, req.serial, code),
-  }
-  for (let attempt = 1; ; attempt++) {
-    const answer = await driver.ask(request)
-    if (answer === undefined) throw new MfaError('cancelled: no code was entered; nothing was changed', {exitCode: EXIT.cancelled})
-    const code = answer.trim()
-    const problem = !CODE.test(code)
-      ? 'The code is the 6 digits your device shows.'
-      : request.wasUsed(code)
-        ? 'That code was already used (a code works once); wait for the next one.'
-        : undefined
-    if (!problem) return code
-    if (!driver.person || attempt >= ATTEMPTS) {
-      throw new MfaError(`the prompt driver ${driver.name} gave ${CODE.test(code) ? 'a code that was already used' : 'no 6-digit code'}`, {
-        hint: driver.person ? 'Run the command again and give the 6 digits your device shows.' : 'Check that it prints the current code of the device in mfa_serial.',
-      })
-    }
-    request.problem = problem
-  }
-}
+export const DESKTOP = [osascript, zenity, kdialog]

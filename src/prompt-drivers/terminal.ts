@@ -4,7 +4,6 @@
  */
 import {closeSync, openSync} from 'node:fs'
 import {MfaError, EXIT} from '../cli/errors.js'
-import {CODE} from '../session/codes.js'
 import type {PromptDriver, PromptRequest} from './types.js'
 
 /** Whether this process has a controlling terminal to ask on. */
@@ -69,15 +68,9 @@ async function askOnTerminal(req: PromptRequest): Promise<string> {
         throw new MfaError('cancelled: no code was entered; nothing was changed', {exitCode: EXIT.cancelled})
       }
       const code = answer.trim()
-      if (!CODE.test(code)) {
-        question = 'The code is the 6 digits your device shows. MFA code: '
-        continue
-      }
-      if (req.wasUsed(code)) {
-        question = 'That code was already used (a code works once); wait for the next one. MFA code: '
-        continue
-      }
-      return code
+      const problem = req.problemWith(code)
+      if (!problem) return code
+      question = `${problem} MFA code: `
     }
   } finally {
     rl.removeAllListeners()

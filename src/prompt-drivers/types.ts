@@ -8,8 +8,8 @@ export interface PromptRequest {
   profile: string
   requestedProfile?: string
   serial: string
-  /** True for a code already sent for this device (a code works once). */
-  wasUsed(code: string): boolean
+  /** What is wrong with an answer (not six digits, already sent: a code works once), as the question put again says it; undefined for a good code. */
+  problemWith(code: string): string | undefined
   /** The question, e.g. after a wrong answer: "The code is the 6 digits your device shows." */
   problem?: string
   /** mfa_ykman_account. */

@@ -37,7 +37,7 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
     }
   }
   if (req.ask === false) throw noWayToAsk(req)
-  const {askForCode} = await import('../prompt-drivers/index.js')
+  const {askForCode} = await import('./ask-code.js')
   return askForCode(req)
 }
 

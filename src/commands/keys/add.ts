@@ -1,7 +1,7 @@
 import {BaseCommand, debugFlag, profileFlag} from '../../cli/base-command.js'
 import {stderrReporter} from '../../cli/output.js'
 import {defaultProfile} from '../../actions/session-options.js'
-import {addKeys} from '../../keys/actions.js'
+import {addKeys} from '../../actions/keys.js'
 import {readNewKeys} from '../../keys/prompt.js'
 
 export default class KeysAdd extends BaseCommand {

@@ -1,7 +1,7 @@
 import {BaseCommand, debugFlag, profileFlag} from '../../cli/base-command.js'
 import {stderrReporter} from '../../cli/output.js'
 import {defaultProfile} from '../../actions/session-options.js'
-import {exportKeys} from '../../keys/actions.js'
+import {exportKeys} from '../../actions/keys.js'
 
 export default class KeysExport extends BaseCommand {
   static override summary = "Move a profile's keys from the OS keyring back into ~/.aws/credentials, in plaintext."

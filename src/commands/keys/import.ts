@@ -1,7 +1,7 @@
 import {BaseCommand, debugFlag, profileFlag} from '../../cli/base-command.js'
 import {stderrReporter} from '../../cli/output.js'
 import {defaultProfile} from '../../actions/session-options.js'
-import {importKeys} from '../../keys/actions.js'
+import {importKeys} from '../../actions/keys.js'
 
 export default class KeysImport extends BaseCommand {
   static override summary = "Move a profile's long-term keys from ~/.aws/credentials into the OS keyring."

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand, debugFlag} from '../../cli/base-command.js'
 import {stderrReporter, writeOut} from '../../cli/output.js'
-import {formatListing, listKeys} from '../../keys/actions.js'
+import {formatListing, listKeys} from '../../actions/keys.js'
 import {maskKeyId} from '../../cli/redact.js'
 
 export default class KeysList extends BaseCommand {

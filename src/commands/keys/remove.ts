@@ -1,7 +1,7 @@
 import {BaseCommand, debugFlag, profileFlag} from '../../cli/base-command.js'
 import {stderrReporter} from '../../cli/output.js'
 import {defaultProfile} from '../../actions/session-options.js'
-import {removeKeysOf} from '../../keys/actions.js'
+import {removeKeysOf} from '../../actions/keys.js'
 
 export default class KeysRemove extends BaseCommand {
   static override summary = "Delete a profile's long-term keys from the OS keyring (and from ~/.aws/credentials)."

@@ -1,7 +1,7 @@
 import {BaseCommand, debugFlag, sessionFlags} from '../../cli/base-command.js'
 import {stderrReporter} from '../../cli/output.js'
 import {defaultProfile} from '../../actions/session-options.js'
-import {rotateKeys} from '../../keys/rotate.js'
+import {rotateKeys} from '../../actions/keys-rotate.js'
 
 export default class KeysRotate extends BaseCommand {
   static override summary = "Replace a profile's access key with a new one, in IAM and where the old one was kept."

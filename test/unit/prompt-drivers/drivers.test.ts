@@ -6,7 +6,7 @@
 import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {chooseDriver} from '../../../src/prompt-drivers/index.js'
+import {chooseDriver} from '../../../src/session/ask-code.js'
 import {kdialogArgs} from '../../../src/prompt-drivers/kdialog.js'
 import {osascriptArgs} from '../../../src/prompt-drivers/osascript.js'
 import type {PromptRequest} from '../../../src/prompt-drivers/types.js'
@@ -20,7 +20,7 @@ const request = (extra: Partial<PromptRequest> = {}): PromptRequest => ({
   requestedProfile: 'admin',
   serial: SERIAL,
   env: {},
-  wasUsed: () => false,
+  problemWith: () => undefined,
   ...extra,
 })
 

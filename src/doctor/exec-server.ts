@@ -6,9 +6,9 @@
  */
 import type {Finding} from '../cli/finding.js'
 import {MfaError} from '../cli/errors.js'
-import {chooseDriver} from '../prompt-drivers/index.js'
-import {CONTAINER_VARS} from './env.js'
-import {startCredentialServer} from './http.js'
+import {chooseDriver} from '../session/ask-code.js'
+import {CONTAINER_VARS} from '../exec-server/env.js'
+import {startCredentialServer} from '../exec-server/http.js'
 
 const TIMEOUT_MS = 2000
 

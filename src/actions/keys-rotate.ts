@@ -9,15 +9,15 @@ import {configSectionName, credentialsPath, displayPath, loadAwsFiles} from '../
 import {editIniFile} from '../session/session-profile.js'
 import {MfaError} from '../cli/errors.js'
 import {setSection} from '../aws/ini.js'
-import {resolveProfile} from '../aws/profile.js'
+import {KEYRING_SETTING, resolveProfile} from '../aws/profile.js'
 import {maskKeyId} from '../cli/redact.js'
 import {ensureSession} from '../session/ensure.js'
 import {partitionRegion, stsRegion} from '../aws/call-context.js'
 import type {Reporter} from '../cli/output.js'
 import {callAws, type CallContext, getCallerIdentity} from '../session/sts.js'
-import {locateKeys, setKeyringSetting, sharedWith} from './actions.js'
+import {setKeyringSetting} from './keys.js'
+import {locateKeys, sharedWith} from '../keys/location.js'
 import {profileWords} from '../cli/hint.js'
-import {KEYRING_SETTING} from './setting.js'
 
 type Iam = typeof import('@aws-sdk/client-iam')
 
@@ -104,7 +104,7 @@ export async function rotateKeys(options: RotateOptions): Promise<number> {
 
   try {
     if (inKeyring) {
-      const keyring = await import('./keyring.js')
+      const keyring = await import('../keys/keyring.js')
       keyring.storeSecret(fresh.accessKeyId, fresh.secretAccessKey)
       await setKeyringSetting(env, profile, fresh.accessKeyId)
     } else {
@@ -128,7 +128,7 @@ export async function rotateKeys(options: RotateOptions): Promise<number> {
   }
   if (inKeyring && sharedWith(loadAwsFiles(env), profile, old).length === 0) {
     try {
-      ;(await import('./keyring.js')).deleteSecret(old)
+      ;(await import('../keys/keyring.js')).deleteSecret(old)
     } catch (error) {
       reporter.say(`mfa: the old key's item stays in the OS keyring (the key itself is deleted in IAM): ${(error as Error).message}`)
     }

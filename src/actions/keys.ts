@@ -4,47 +4,19 @@
  * the keyring answers and gives the secret back before a file is changed, a file is changed under
  * its lock after a re-read, and a failure on the way puts back what was changed.
  */
-import {type AwsFiles, configPath, configSectionName, credentialsPath, displayPath, loadAwsFiles, profileNames} from '../aws/files.js'
+import {configPath, configSectionName, credentialsPath, displayPath, loadAwsFiles, profileNames} from '../aws/files.js'
 import {editIniFile} from '../session/session-profile.js'
 import {MfaError} from '../cli/errors.js'
 import {removeKeys, setSection} from '../aws/ini.js'
 import {profileWords} from '../cli/hint.js'
 import {maskKeyId} from '../cli/redact.js'
-import {KEYRING_SETTING} from './setting.js'
-import type {NewKeys} from './prompt.js'
+import {KEYRING_SETTING} from '../aws/profile.js'
+import {locateKeys, sharedWith} from '../keys/location.js'
+import type {NewKeys} from '../keys/prompt.js'
 
 export const KEY_SETTINGS = ['aws_access_key_id', 'aws_secret_access_key'] as const
 
 export type Say = (line: string) => void
-
-/** Where a profile's long-term keys are, as the files say. */
-export interface KeysLocation {
-  profile: string
-  /** In plaintext: in ~/.aws/credentials, or (less often) in the profile's section of ~/.aws/config. */
-  file?: {accessKeyId: string; secretAccessKey: string; path: string; section: string}
-  /** mfa_keyring in the profile's config section: the access key id of the keyring item. */
-  keyring?: string
-}
-
-export function locateKeys(files: AwsFiles, profile: string): KeysLocation {
-  const inCredentials = files.credentials.sections.get(profile)
-  const inConfig = files.config.sections.get(configSectionName(profile))
-  // As in the SDKs: the credentials file's keys win over the config file's.
-  const plain = (file: AwsFiles['config'], section: string) => {
-    const s = file.sections.get(section)
-    const id = s?.aws_access_key_id?.trim()
-    const secret = s?.aws_secret_access_key?.trim()
-    return id && secret && !s?.aws_session_token ? {accessKeyId: id, secretAccessKey: secret, path: file.path, section} : undefined
-  }
-  const file = plain(files.credentials, profile) ?? plain(files.config, configSectionName(profile))
-  const keyring = inConfig?.[KEYRING_SETTING]?.trim() || inCredentials?.[KEYRING_SETTING]?.trim()
-  return {profile, ...(file ? {file} : {}), ...(keyring ? {keyring} : {})}
-}
-
-/** Other profiles whose mfa_keyring names the same item: it stays while one of them uses it. */
-export function sharedWith(files: AwsFiles, profile: string, accessKeyId: string): string[] {
-  return profileNames(files).filter(p => p !== profile && locateKeys(files, p).keyring === accessKeyId)
-}
 
 export async function setKeyringSetting(env: NodeJS.ProcessEnv, profile: string, accessKeyId: string | undefined): Promise<void> {
   await editIniFile(env, configPath(env), file => {
@@ -91,7 +63,7 @@ export async function importKeys(profile: string, env: NodeJS.ProcessEnv, say: S
   }
   const {accessKeyId, secretAccessKey, path, section} = found.file
   const from = displayPath(path, env)
-  const keyring = await import('./keyring.js')
+  const keyring = await import('../keys/keyring.js')
   const before = keyring.readSecret(accessKeyId)
   keyring.storeSecret(accessKeyId, secretAccessKey)
   const undo: Array<() => unknown> = [() => (before === undefined ? keyring.deleteSecret(accessKeyId) : keyring.storeSecret(accessKeyId, before))]
@@ -123,7 +95,7 @@ export async function addKeys(profile: string, keys: NewKeys, env: NodeJS.Proces
       hint: `Move them with \`mfa keys import${profileWords(profile)}\`, or remove them with \`mfa keys remove${profileWords(profile)}\` first.`,
     })
   }
-  const keyring = await import('./keyring.js')
+  const keyring = await import('../keys/keyring.js')
   const before = keyring.readSecret(keys.accessKeyId)
   keyring.storeSecret(keys.accessKeyId, keys.secretAccessKey)
   await undoing(
@@ -166,7 +138,7 @@ export async function listKeys(env: NodeJS.ProcessEnv, say: Say): Promise<{rows:
   const inKeyring = rows.filter(r => r.where === 'keyring')
   if (inKeyring.length > 0) {
     try {
-      const keyring = await import('./keyring.js')
+      const keyring = await import('../keys/keyring.js')
       for (const row of inKeyring) row.found = keyring.readSecret(row.accessKeyId) !== undefined
       if (inKeyring.some(r => !r.found)) code = 1
     } catch (error) {
@@ -196,7 +168,7 @@ export async function removeKeysOf(profile: string, env: NodeJS.ProcessEnv, say:
   const removed: string[] = []
   if (found.keyring) {
     const shared = sharedWith(files, profile, found.keyring)
-    if (shared.length === 0) (await import('./keyring.js')).deleteSecret(found.keyring)
+    if (shared.length === 0) (await import('../keys/keyring.js')).deleteSecret(found.keyring)
     else say(`mfa: key ${maskKeyId(found.keyring)} stays in the OS keyring for profile ${shared.map(p => `"${p}"`).join(', ')}`)
     await setKeyringSetting(env, profile, undefined)
     removed.push(`${maskKeyId(found.keyring)} from the OS keyring`)
@@ -220,7 +192,7 @@ export async function exportKeys(profile: string, env: NodeJS.ProcessEnv, say: S
     return 0
   }
   if (!found.keyring) throw new MfaError(`profile "${profile}" has no keys in the OS keyring to export`)
-  const keyring = await import('./keyring.js')
+  const keyring = await import('../keys/keyring.js')
   const accessKeyId = found.keyring
   const secretAccessKey = keyring.readSecret(accessKeyId)
   if (secretAccessKey === undefined) {

@@ -1,8 +1,9 @@
 /** `mfa doctor`'s prompt_driver line: which driver would ask for a code here, and whether it can. Nothing is run. */
 import type {Finding} from '../cli/finding.js'
 import {MfaError} from '../cli/errors.js'
-import {chooseDriver, DRIVERS} from './index.js'
-import {hasTerminal} from './terminal.js'
+import {DRIVERS} from '../prompt-drivers/index.js'
+import {chooseDriver} from '../session/ask-code.js'
+import {hasTerminal} from '../prompt-drivers/terminal.js'
 
 const FIX = 'set mfa_prompt_driver in the profile (terminal, zenity, kdialog, osascript, ykman, or a command that prints the code)'
 

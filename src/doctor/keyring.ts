@@ -5,11 +5,10 @@
 import {type AwsFiles, credentialsPath, displayPath} from '../aws/files.js'
 import type {Finding} from '../cli/finding.js'
 import {MfaError} from '../cli/errors.js'
-import type {KeyProfile} from '../aws/profile.js'
+import {KEYRING_SETTING, type KeyProfile} from '../aws/profile.js'
 import {maskKeyId} from '../cli/redact.js'
-import {locateKeys} from './actions.js'
+import {locateKeys} from '../keys/location.js'
 import {profileWords} from '../cli/hint.js'
-import {KEYRING_SETTING} from './setting.js'
 
 export async function checkKeyring(files: AwsFiles, keys: KeyProfile, env: NodeJS.ProcessEnv): Promise<Finding> {
   const check = 'keyring'
@@ -25,7 +24,7 @@ export async function checkKeyring(files: AwsFiles, keys: KeyProfile, env: NodeJ
       : {check, status: 'ok', message: `${which} is not in ${file} (it is set elsewhere)`}
   }
   try {
-    const {readSecret} = await import('./keyring.js')
+    const {readSecret} = await import('../keys/keyring.js')
     if (readSecret(keys.accessKeyId) === undefined) {
       return {check, status: 'problem', message: `the OS keyring answers but has no secret for ${which}`, fix: `store it again: mfa keys add${profileWords(keys.name)}`}
     }

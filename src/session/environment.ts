@@ -3,7 +3,7 @@
  * builds both, so the two can never disagree.
  */
 import type {EnvChanges} from '../shells/types.js'
-import type {CachedSession} from '../session/cache.js'
+import type {CachedSession} from './cache.js'
 import {rfc3339} from '../cli/time.js'
 import {COMPETING_VARS, MARKER_EXPIRY, MARKER_PROFILE, MARKER_REGION_BEFORE, REGION_VARS, SESSION_VARS} from '../shells/variables.js'
 
