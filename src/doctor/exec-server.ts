@@ -4,7 +4,7 @@
  * closed), who would be asked for a code when the MFA session ends, and whether a proxy setting
  * would send the SDKs' requests for the endpoint elsewhere.
  */
-import type {Finding} from '../cli/finding.js'
+import type {Finding} from './finding.js'
 import {MfaError} from '../cli/errors.js'
 import {chooseDriver} from '../session/ask-code.js'
 import {CONTAINER_VARS} from '../exec-server/env.js'

@@ -3,7 +3,7 @@
  * import`), or, for a profile with mfa_keyring, whether the keyring answers and holds the key.
  */
 import {type AwsFiles, credentialsPath, displayPath} from '../aws/files.js'
-import type {Finding} from '../cli/finding.js'
+import type {Finding} from './finding.js'
 import {MfaError} from '../cli/errors.js'
 import {KEYRING_SETTING, type KeyProfile} from '../aws/profile.js'
 import {maskKeyId} from '../cli/redact.js'

@@ -1,5 +1,5 @@
 /** `mfa doctor`'s prompt_driver line: which driver would ask for a code here, and whether it can. Nothing is run. */
-import type {Finding} from '../cli/finding.js'
+import type {Finding} from './finding.js'
 import {MfaError} from '../cli/errors.js'
 import {DRIVERS} from '../prompt-drivers/index.js'
 import {chooseDriver} from '../session/ask-code.js'
