@@ -12,7 +12,7 @@ import {profileWords} from '../cli/hint.js'
 import {maskKeyId} from '../cli/redact.js'
 import {KEYRING_SETTING} from '../aws/profile.js'
 import {locateKeys, sharedWith} from '../keys/location.js'
-import type {NewKeys} from '../keys/prompt.js'
+import type {NewKeys} from '../keys/new-keys.js'
 
 export const KEY_SETTINGS = ['aws_access_key_id', 'aws_secret_access_key'] as const
 

@@ -3,7 +3,7 @@ import type {Finding} from './finding.js'
 import {MfaError} from '../cli/errors.js'
 import {DRIVERS} from '../prompt-drivers/index.js'
 import {chooseDriver} from '../session/ask-code.js'
-import {hasTerminal} from '../prompt-drivers/terminal.js'
+import {hasTerminal} from '../cli/terminal.js'
 
 const FIX = 'set mfa_prompt_driver in the profile (terminal, zenity, kdialog, osascript, ykman, or a command that prints the code)'
 

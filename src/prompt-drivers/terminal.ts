@@ -2,19 +2,9 @@
  * terminal: the question on the controlling terminal (/dev/tty, never stdout or stdin, which belong
  * to the caller), asked again until six digits arrive. Ctrl-C or Ctrl-D cancels (exit 130).
  */
-import {closeSync, openSync} from 'node:fs'
 import {MfaError, EXIT} from '../cli/errors.js'
+import {hasTerminal, type Terminal, withTerminal} from '../cli/terminal.js'
 import type {PromptDriver, PromptRequest} from './types.js'
-
-/** Whether this process has a controlling terminal to ask on. */
-export function hasTerminal(): boolean {
-  try {
-    closeSync(openSync('/dev/tty', 'r'))
-    return true
-  } catch {
-    return false
-  }
-}
 
 export function noTerminal(serial: string): MfaError {
   return new MfaError(`a code for ${serial} is needed and there is no terminal or desktop to ask for it`, {
@@ -30,31 +20,13 @@ export const terminal: PromptDriver = {
 }
 
 /** Asks for the code on /dev/tty until six digits arrive. Ctrl-C or Ctrl-D cancels (exit 130). */
-async function askOnTerminal(req: PromptRequest): Promise<string> {
-  let readFd: number
-  let writeFd: number
-  try {
-    readFd = openSync('/dev/tty', 'r')
-    writeFd = openSync('/dev/tty', 'w')
-  } catch {
-    throw noTerminal(req.serial)
-  }
-  const tty = await import('node:tty')
+function askOnTerminal(req: PromptRequest): Promise<string> {
+  return withTerminal(terminal => askUntilGood(terminal, req), {none: () => noTerminal(req.serial)})
+}
+
+async function askUntilGood({input, output}: Terminal, req: PromptRequest): Promise<string> {
   const readline = await import('node:readline')
-  const input = new tty.ReadStream(readFd)
-  const output = new tty.WriteStream(writeFd)
   const rl = readline.createInterface({input, output, terminal: true})
-  const cleanup = () => {
-    rl.close()
-    input.destroy()
-    output.destroy()
-    try {
-      closeSync(readFd)
-    } catch {}
-    try {
-      closeSync(writeFd)
-    } catch {}
-  }
   try {
     let question = `MFA code for ${req.profile} (${req.serial}): `
     for (;;) {
@@ -74,6 +46,6 @@ async function askOnTerminal(req: PromptRequest): Promise<string> {
     }
   } finally {
     rl.removeAllListeners()
-    cleanup()
+    rl.close()
   }
 }

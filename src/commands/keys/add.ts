@@ -2,7 +2,7 @@ import {BaseCommand, debugFlag, profileFlag} from '../../cli/base-command.js'
 import {stderrReporter} from '../../cli/output.js'
 import {defaultProfile} from '../../actions/session-options.js'
 import {addKeys} from '../../actions/keys.js'
-import {readNewKeys} from '../../keys/prompt.js'
+import {readNewKeys} from '../../keys/new-keys.js'
 
 export default class KeysAdd extends BaseCommand {
   static override summary = 'Store new long-term keys for a profile in the OS keyring, typed on the terminal.'

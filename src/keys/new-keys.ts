@@ -2,9 +2,10 @@
  * New long-term keys come from the terminal (the secret is not echoed), or from stdin when it is a
  * pipe (`pass show aws | mfa keys add`): never from argv, where ps, shell history and logs see them.
  */
-import {closeSync, openSync, readSync} from 'node:fs'
+import {readSync} from 'node:fs'
 import {isatty} from 'node:tty'
 import {EXIT, MfaError} from '../cli/errors.js'
+import {hasTerminal, withTerminal} from '../cli/terminal.js'
 
 export interface NewKeys {
   accessKeyId: string
@@ -45,55 +46,44 @@ function readAll(fd: number): string {
 }
 
 /** Reads one line from the terminal; with hidden, nothing typed is shown. Ctrl-C or Ctrl-D cancels. */
-async function askLine(question: string, hidden: boolean): Promise<string> {
-  const tty = await import('node:tty')
-  const readFd = openSync('/dev/tty', 'r')
-  const writeFd = openSync('/dev/tty', 'w')
-  const input = new tty.ReadStream(readFd)
-  const output = new tty.WriteStream(writeFd)
-  try {
-    output.write(question)
-    input.setRawMode(true)
-    return await new Promise<string>((resolve, reject) => {
-      let line = ''
-      input.on('data', (data: Buffer) => {
-        for (const ch of data.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') {
-            output.write('\n')
-            resolve(line)
-            return
-          }
-          if (ch === '\u0003' || ch === '\u0004') {
-            output.write('\n')
-            reject(new MfaError('cancelled: no key was entered; nothing was changed', {exitCode: EXIT.cancelled}))
-            return
-          }
-          if (ch === '\u007f' || ch === '\b') {
-            if (line.length > 0) {
-              line = line.slice(0, -1)
-              if (!hidden) output.write('\b \b')
+function askLine(question: string, {hidden}: {hidden: boolean}): Promise<string> {
+  return withTerminal(async ({input, output}) => {
+    try {
+      output.write(question)
+      input.setRawMode(true)
+      return await new Promise<string>((resolve, reject) => {
+        let line = ''
+        input.on('data', (data: Buffer) => {
+          for (const ch of data.toString('utf8')) {
+            if (ch === '\r' || ch === '\n') {
+              output.write('\n')
+              resolve(line)
+              return
             }
-            continue
+            if (ch === '\u0003' || ch === '\u0004') {
+              output.write('\n')
+              reject(new MfaError('cancelled: no key was entered; nothing was changed', {exitCode: EXIT.cancelled}))
+              return
+            }
+            if (ch === '\u007f' || ch === '\b') {
+              if (line.length > 0) {
+                line = line.slice(0, -1)
+                if (!hidden) output.write('\b \b')
+              }
+              continue
+            }
+            if (ch < ' ') continue
+            line += ch
+            if (!hidden) output.write(ch)
           }
-          if (ch < ' ') continue
-          line += ch
-          if (!hidden) output.write(ch)
-        }
+        })
       })
-    })
-  } finally {
-    try {
-      input.setRawMode(false)
-    } catch {}
-    input.destroy()
-    output.destroy()
-    try {
-      closeSync(readFd)
-    } catch {}
-    try {
-      closeSync(writeFd)
-    } catch {}
-  }
+    } finally {
+      try {
+        input.setRawMode(false)
+      } catch {}
+    }
+  })
 }
 
 /** The new keys: two lines on stdin when it is not a terminal, else asked on the terminal. */
@@ -105,15 +95,13 @@ export async function readNewKeys(profile: string): Promise<NewKeys> {
       return checkNewKeys(lines[0], lines[1])
     }
   }
-  try {
-    closeSync(openSync('/dev/tty', 'r'))
-  } catch {
+  if (!hasTerminal()) {
     throw new MfaError('the new keys are read from the terminal or stdin, and there is neither', {
       hint: 'Run it in a terminal, or pipe two lines into it: the access key id, then the secret access key.',
       exitCode: EXIT.usage,
     })
   }
-  const id = await askLine(`Access key id for profile ${profile}: `, false)
-  const secret = await askLine('Secret access key (not shown): ', true)
+  const id = await askLine(`Access key id for profile ${profile}: `, {hidden: false})
+  const secret = await askLine('Secret access key (not shown): ', {hidden: true})
   return checkNewKeys(id, secret)
 }
