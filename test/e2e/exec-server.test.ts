@@ -10,16 +10,9 @@ import {networkInterfaces} from 'node:os'
 import {join} from 'node:path'
 import {BIN, ROOT} from '../helpers/cli.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
-import {DEMO, makeWorld, type World} from '../helpers/world.js'
+import {DEMO, makeWorld, ROLE_CONFIG, type World} from '../helpers/world.js'
 
-const CONFIG = `[default]
-region = eu-west-1
-mfa_serial = ${DEMO.mfaSerial}
-
-[profile admin]
-role_arn = ${DEMO.roleArn}
-source_profile = default
-
+const CONFIG = `${ROLE_CONFIG}
 [profile long]
 role_arn = ${DEMO.roleArn}
 source_profile = default

@@ -7,6 +7,7 @@ import {join} from 'node:path'
 import {spawn} from 'node:child_process'
 import {BIN, ROOT} from '../helpers/cli.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
+import {COUNT_SIGINT_PY} from '../helpers/signals.js'
 import {terminal, type Terminal} from '../helpers/tmux.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
 
@@ -202,20 +203,8 @@ describeWith(['tmux', 'python3'], 'in a terminal', () => {
   })
 
   test('Ctrl-C reaches the command once, and mfa waits for it to finish', async () => {
-    // Python runs its handler at once, so a second SIGINT (mfa passing on what the terminal already
-    // delivered) would be counted, not merged with the first.
-    const script = [
-      'import signal, sys, time',
-      'n = 0',
-      'def h(s, f):',
-      '    global n; n += 1; print("INT", n, flush=True)',
-      'signal.signal(signal.SIGINT, h)',
-      'print("ready", flush=True)',
-      'while n < 1: time.sleep(0.01)',
-      'time.sleep(0.5)',
-      'print("done after", n, flush=True); sys.exit(9)',
-    ].join('\n')
-    term = await terminal([process.execPath, BIN, 'exec', '--', 'python3', '-c', script], world.env(), {cwd: ROOT})
+    // A second SIGINT (mfa passing on what the terminal already delivered) would be counted.
+    term = await terminal([process.execPath, BIN, 'exec', '--', 'python3', '-c', COUNT_SIGINT_PY], world.env(), {cwd: ROOT})
     await term.waitFor(/^ready$/m)
     await term.send('C-c')
     expect(await term.exitCode()).toBe(9)

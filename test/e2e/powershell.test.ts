@@ -14,6 +14,7 @@ import {renderInit, getShell} from '../../src/shells/index.js'
 import {renderSegment} from '../../src/shells/segment.js'
 import {BIN, ROOT, run} from '../helpers/cli.js'
 import {plain, psQuote, pwsh, PWSH, PWSH_FLAGS, PWSH_QUIET} from '../helpers/pwsh.js'
+import {COUNT_SIGINT_PY} from '../helpers/signals.js'
 import {terminal, type Terminal} from '../helpers/tmux.js'
 import {AWS_CLI, describeWith, which} from '../helpers/tools.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
@@ -790,18 +791,7 @@ describeWith([PWSH, 'tmux', 'python3'], 'PowerShell: in a terminal', () => {
   })
 
   test('mfa exec: Ctrl-C reaches the command once, mfa waits for it, $LASTEXITCODE is its code; pwsh goes on', async () => {
-    const script = [
-      'import signal, sys, time',
-      'n = 0',
-      'def h(s, f):',
-      '    global n; n += 1; print("INT", n, flush=True)',
-      'signal.signal(signal.SIGINT, h)',
-      'print("ready", flush=True)',
-      'while n < 1: time.sleep(0.01)',
-      'time.sleep(0.5)',
-      'print("done after", n, flush=True); sys.exit(9)',
-    ].join('\n')
-    writeFileSync(join(world.home, 'int.py'), script)
+    writeFileSync(join(world.home, 'int.py'), COUNT_SIGINT_PY)
     const t = await start()
     await t.waitFor(/^PS .*> $/m)
     await type(t, 'mfa exec -- python3 int.py')

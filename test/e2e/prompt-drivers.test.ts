@@ -9,16 +9,9 @@ import {BIN} from '../helpers/cli.js'
 import {startDesktop, type Desktop} from '../helpers/desktop.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
 import type {RunResult} from '../helpers/cli.js'
-import {DEMO, makeWorld, type World} from '../helpers/world.js'
+import {DEMO, makeWorld, ROLE_CONFIG, type World} from '../helpers/world.js'
 
-const CONFIG = `[default]
-region = eu-west-1
-mfa_serial = ${DEMO.mfaSerial}
-
-[profile admin]
-role_arn = ${DEMO.roleArn}
-source_profile = default
-
+const CONFIG = `${ROLE_CONFIG}
 [profile cp]
 region = eu-west-1
 credential_process = ${process.execPath} ${BIN} credential-process --profile default

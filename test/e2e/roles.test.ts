@@ -7,19 +7,12 @@ import {join} from 'node:path'
 import {BIN} from '../helpers/cli.js'
 import {clockTexts, leftTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
-import {DEMO, makeWorld, type World} from '../helpers/world.js'
+import {DEMO, makeWorld, ROLE_CONFIG, type World} from '../helpers/world.js'
 
 const ROLE = (name: string) => `arn:aws:iam::123456789012:role/${name}`
 
 function config(extra = ''): string {
-  return `[default]
-region = eu-west-1
-mfa_serial = ${DEMO.mfaSerial}
-
-[profile admin]
-role_arn = ${DEMO.roleArn}
-source_profile = default
-
+  return `${ROLE_CONFIG}
 [profile readonly]
 role_arn = ${ROLE('demo-readonly')}
 source_profile = default

@@ -5,7 +5,8 @@
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {run} from './cli.js'
+import {BIN, ROOT, run} from './cli.js'
+import {makeWorld, type World} from './world.js'
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -73,4 +74,30 @@ export async function terminal(argv: string[], env: NodeJS.ProcessEnv, options: 
     },
   }
   return t
+}
+
+/**
+ * For a file whose tests type into mfa on a terminal: a fresh world before each test; after it, the
+ * terminal the test opened is closed and the world too. `mfa(args)` starts the built CLI in it.
+ */
+export function terminalWorld(options: Parameters<typeof makeWorld>[0] = {}): {readonly world: World; mfa(args: string[]): Promise<Terminal>} {
+  let world: World | undefined
+  let term: Terminal | undefined
+  beforeEach(async () => {
+    world = await makeWorld(options)
+  })
+  afterEach(async () => {
+    await term?.close()
+    term = undefined
+    await world?.close()
+  })
+  return {
+    get world() {
+      return world!
+    },
+    async mfa(args) {
+      term = await terminal([process.execPath, BIN, ...args], world!.env(), {cwd: ROOT})
+      return term
+    },
+  }
 }

@@ -18,6 +18,13 @@ region = eu-west-1
 mfa_serial = ${DEMO.mfaSerial}
 `
 
+/** DEMO_CONFIG and profile admin: the demo role, assumed on top of the default profile's MFA session. */
+export const ROLE_CONFIG = `${DEMO_CONFIG}
+[profile admin]
+role_arn = ${DEMO.roleArn}
+source_profile = default
+`
+
 export const DEMO_CREDENTIALS = `# long-term keys of the demo user
 [default]
 aws_access_key_id = ${DEMO.accessKeyId}
