@@ -102,6 +102,24 @@ export async function execAction(flags: SessionFlagValues & {server?: boolean}, 
   // Checked before a code is spent: an empty word names no command, and bytes Node cannot pass on.
   if (command[0] === '') throw new MfaError('the command to run is an empty word', {hint: 'Give the command after --, e.g. `mfa exec -- aws s3 ls`.', exitCode: EXIT.usage})
   assertBytesPassOn()
+  const {env, result, server, suggestion, reporter} = await sessionForCommand(flags)
+  let [file, ...args] = command
+  if (file === undefined) {
+    file = defaultCommand(process.env, process.platform)
+    args = []
+    reporter.say(`mfa: starting ${file} with the session of profile ${result.resolved.name}; exit it to return`)
+  }
+  try {
+    const done = await runForwardingSignals({file, args, env})
+    suggestion?.after(done.exitCode ?? 1)
+    return exitCodeOf(done, file)
+  } finally {
+    await server?.close()
+  }
+}
+
+/** The session, and the command's environment: the session's keys, or (--server) an endpoint that renews them. */
+async function sessionForCommand(flags: SessionFlagValues & {server?: boolean}) {
   const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
   const serve = (resolved: ResolvedProfile) => wantsServer(flags.server, process.env, () => resolved.settings)
   // The server renews a session near its end: one that is near it already is renewed now.
@@ -111,14 +129,11 @@ export async function execAction(flags: SessionFlagValues & {server?: boolean}, 
   const server = serve(result.resolved) ? await (await import('../exec-server/index.js')).startExecServer(result, options) : undefined
   const suggestion = server ? undefined : suggestServer(result, options)
   const env = applyChanges(process.env, server?.changes ?? sessionChanges(result.session, result.resolved.name, result.resolved.region, process.env))
+  return {env, result, server, suggestion, reporter: options.reporter}
+}
 
-  let [file, ...args] = command
-  if (file === undefined) {
-    file = defaultCommand(process.env, process.platform)
-    args = []
-    options.reporter.say(`mfa: starting ${file} with the session of profile ${result.resolved.name}; exit it to return`)
-  }
-
+/** Runs the command with the terminal inherited, passing on the signals mfa gets; resolves when it has ended. */
+async function runForwardingSignals({file, args, env}: {file: string; args: string[]; env: NodeJS.ProcessEnv}) {
   const execa = await loadExeca()
   // The handlers go in before the spawn: execa does some milliseconds of work after the fork, and a
   // signal sent once the command runs must not find mfa without a handler (TERM, INT, HUP would kill
@@ -143,16 +158,18 @@ export async function execAction(flags: SessionFlagValues & {server?: boolean}, 
       // SIGTERM must keep running, as it would without mfa.
       forceKillAfterDelay: false,
     })
-    const done = await child
-    suggestion?.after(done.exitCode ?? 1)
-    if (done.exitCode !== undefined && done.exitCode !== null && !done.signal) return done.exitCode
-    if (done.signal) return 128 + (constants.signals[done.signal as keyof typeof constants.signals] ?? 0)
-    const code = (done as {code?: string}).code ?? (done.cause as NodeJS.ErrnoException | undefined)?.code
-    if (code === 'ENOENT') throw new MfaError(`command not found: ${file}`, {exitCode: 127})
-    if (code === 'EACCES' || code === 'EISDIR') throw new MfaError(`cannot run ${file}: permission denied (not executable)`, {exitCode: 126})
-    throw new MfaError(`cannot run ${file}: ${code ?? 'it failed to start'}`, {exitCode: 126})
+    return await child
   } finally {
     for (const signal of FORWARDED) process.off(signal, forward)
-    await server?.close()
   }
+}
+
+/** mfa's exit code: the command's, 128+n when signal n ended it, 127 or 126 when it could not start. */
+function exitCodeOf(done: Awaited<ReturnType<typeof runForwardingSignals>>, file: string): number {
+  if (done.exitCode !== undefined && done.exitCode !== null && !done.signal) return done.exitCode
+  if (done.signal) return 128 + (constants.signals[done.signal as keyof typeof constants.signals] ?? 0)
+  const code = (done as {code?: string}).code ?? (done.cause as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT') throw new MfaError(`command not found: ${file}`, {exitCode: 127})
+  if (code === 'EACCES' || code === 'EISDIR') throw new MfaError(`cannot run ${file}: permission denied (not executable)`, {exitCode: 126})
+  throw new MfaError(`cannot run ${file}: ${code ?? 'it failed to start'}`, {exitCode: 126})
 }

@@ -100,6 +100,29 @@ function arnParts(arn: string): {partition: string; accountId: string; resource:
   return {partition: parts[1] ?? 'aws', accountId: parts[4] ?? '', resource: parts.slice(5).join(':')}
 }
 
+/** The query and form parameters, the action, and the service and key the request names (checked later by authenticate). */
+function requestParams(req: IncomingMessage, rawQuery: string, body: Buffer): {params: URLSearchParams; action: string; service: Service; accessKeyId: string} {
+  const params = new URLSearchParams(rawQuery)
+  const contentType = String(req.headers['content-type'] ?? '')
+  if (req.method === 'POST' && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v)
+  }
+  let accessKeyId = ''
+  let service: Service = params.get('Version') === IAM_VERSION ? 'iam' : 'sts'
+  const authHeader = req.headers.authorization
+  if (authHeader) {
+    try {
+      const parsed = parseAuthorization(authHeader)
+      accessKeyId = parsed.accessKeyId
+      if (parsed.service === 'iam') service = 'iam'
+      else if (parsed.service === 'sts') service = 'sts'
+    } catch {
+      // reported by authenticate()
+    }
+  }
+  return {params, action: params.get('Action') ?? '', service, accessKeyId}
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -344,64 +367,12 @@ class LocalStsServer implements LocalSts {
       return
     }
 
-    const params = new URLSearchParams(rawQuery)
-    const contentType = String(req.headers['content-type'] ?? '')
-    if (req.method === 'POST' && contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-      for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v)
-    }
-    const action = params.get('Action') ?? ''
-    let accessKeyId = ''
-    let service: Service = params.get('Version') === IAM_VERSION ? 'iam' : 'sts'
-    const authHeader = req.headers.authorization
-    if (authHeader) {
-      try {
-        const parsed = parseAuthorization(authHeader)
-        accessKeyId = parsed.accessKeyId
-        if (parsed.service === 'iam') service = 'iam'
-        else if (parsed.service === 'sts') service = 'sts'
-      } catch {
-        // reported by authenticate()
-      }
-    }
+    const {params, action, service, accessKeyId} = requestParams(req, rawQuery, body)
     const call: StsCall = {action, accessKeyId, ok: false, at, userAgent: String(req.headers['user-agent'] ?? '')}
     this.calls.push(call)
 
     const fault = this.takeFault(action)
-    if (fault) {
-      switch (fault.kind) {
-        case 'status': {
-          const code = fault.code ?? defaultCodeForStatus(fault.status)
-          call.code = code
-          this.sendError(res, service, new ApiError(fault.status, code, fault.message ?? defaultMessageForCode(code)), requestId)
-          return
-        }
-        case 'throttle':
-          call.code = 'Throttling'
-          this.sendError(res, service, new ApiError(400, 'Throttling', 'Rate exceeded'), requestId)
-          return
-        case 'hang':
-          call.code = 'Fault:hang'
-          return // the socket stays open until close()
-        case 'reset':
-          call.code = 'Fault:reset'
-          req.socket.destroy()
-          return
-        case 'garbage':
-          call.code = 'Fault:garbage'
-          this.send(res, 200, CAPTIVE_PORTAL_HTML, 'text/html; charset=utf-8', requestId)
-          return
-        case 'slow':
-          await new Promise<void>((resolve) => {
-            const t = setTimeout(() => {
-              this.timers.delete(t)
-              resolve()
-            }, fault.delayMs)
-            this.timers.add(t)
-          })
-          if (this.closed || res.destroyed) return
-          break
-      }
-    }
+    if (fault && (await this.applyFault(fault, {req, res, service, call, requestId}))) return
 
     try {
       const caller = this.authenticate(req, rawPath, rawQuery, body)
@@ -413,6 +384,45 @@ class LocalStsServer implements LocalSts {
       const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalFailure', String(err))
       call.code = apiError.code
       this.sendError(res, service, apiError, requestId)
+    }
+  }
+
+  /** Acts out a fault the test asked for; true when the request is answered (or dropped) by it. */
+  private async applyFault(
+    fault: Fault,
+    {req, res, service, call, requestId}: {req: IncomingMessage; res: ServerResponse; service: Service; call: StsCall; requestId: string},
+  ): Promise<boolean> {
+    switch (fault.kind) {
+      case 'status': {
+        const code = fault.code ?? defaultCodeForStatus(fault.status)
+        call.code = code
+        this.sendError(res, service, new ApiError(fault.status, code, fault.message ?? defaultMessageForCode(code)), requestId)
+        return true
+      }
+      case 'throttle':
+        call.code = 'Throttling'
+        this.sendError(res, service, new ApiError(400, 'Throttling', 'Rate exceeded'), requestId)
+        return true
+      case 'hang':
+        call.code = 'Fault:hang'
+        return true // the socket stays open until close()
+      case 'reset':
+        call.code = 'Fault:reset'
+        req.socket.destroy()
+        return true
+      case 'garbage':
+        call.code = 'Fault:garbage'
+        this.send(res, 200, CAPTIVE_PORTAL_HTML, 'text/html; charset=utf-8', requestId)
+        return true
+      case 'slow':
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => {
+            this.timers.delete(t)
+            resolve()
+          }, fault.delayMs)
+          this.timers.add(t)
+        })
+        return this.closed || res.destroyed
     }
   }
 
