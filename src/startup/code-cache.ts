@@ -1,4 +1,8 @@
 /**
+ * What each start-up piece buys (measured side by side: bench/results/2026-11-30-fast-bundle.md):
+ * the bundle dist/fast.cjs, no ES module loader and one file: `mfa env` ~18 ms faster than dist/fast.js, Node's compile cache or not;
+ * the code cache (this file): `mfa exec` skips compiling execa's bundle (~20 ms); the loader (execa.ts): that bundle on the fast path only.
+ *
  * Loads a prebuilt CommonJS bundle of dist/ as require() would, but from V8's code cache when one
  * fits: it saves compiling the bundle on every start (execa's: ~20 ms of `mfa exec`). V8 accepts a
  * cache only from the same Node version, so there are two: FILE.cache, made by `npm run build`
