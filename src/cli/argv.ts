@@ -25,50 +25,26 @@ export interface Parsed {
 }
 
 export function parseArgv(argv: readonly string[], specs: readonly FlagSpec[], options: {commandLine?: boolean; maxArgs?: number} = {}): Parsed | undefined {
-  const byName = new Map(specs.map(s => [s.name, s]))
-  const byChar = new Map(specs.filter(s => s.char).map(s => [s.char!, s]))
   const flags: Record<string, string | boolean> = {}
   const args: string[] = []
-  const set = (spec: FlagSpec, value: string | boolean): boolean => {
-    if (spec.name in flags && !spec.multiple) return false
-    if (typeof value === 'string' && spec.options && !spec.options.includes(value)) return false
-    flags[spec.name] = value
-    return true
+  const state: ParseState = {
+    argv,
+    byName: new Map(specs.map(s => [s.name, s])),
+    byChar: new Map(specs.filter(s => s.char).map(s => [s.char!, s])),
+    set(spec, value) {
+      if (spec.name in flags && !spec.multiple) return false
+      if (typeof value === 'string' && spec.options && !spec.options.includes(value)) return false
+      flags[spec.name] = value
+      return true
+    },
   }
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i]
     if (word === '--') return {flags, args, rest: argv.slice(i + 1)}
-    if (word.startsWith('--')) {
-      const eq = word.indexOf('=')
-      const name = eq === -1 ? word.slice(2) : word.slice(2, eq)
-      let spec = byName.get(name)
-      if (!spec && name.startsWith('no-')) {
-        const negated = byName.get(name.slice(3))
-        if (negated?.type === 'boolean' && negated.allowNo && eq === -1) {
-          if (!set(negated, false)) return undefined
-          continue
-        }
-      }
-      if (!spec) return undefined
-      if (spec.type === 'boolean') {
-        if (eq !== -1 || !set(spec, true)) return undefined
-        continue
-      }
-      const value = eq === -1 ? argv[++i] : word.slice(eq + 1)
-      if (value === undefined || (eq === -1 && value.startsWith('-') && value !== '-' && !/^-\d/.test(value))) return undefined
-      if (!set(spec, value)) return undefined
-      continue
-    }
     if (word.startsWith('-') && word.length > 1) {
-      const spec = byChar.get(word[1])
-      if (!spec) return undefined
-      if (spec.type === 'boolean') {
-        if (word.length > 2 || !set(spec, true)) return undefined
-        continue
-      }
-      const value = word.length > 2 ? word.slice(2) : argv[++i]
-      if (value === undefined || (word.length === 2 && value.startsWith('-') && value !== '-')) return undefined
-      if (!set(spec, value)) return undefined
+      const last = word.startsWith('--') ? longFlag(state, i) : shortFlag(state, i)
+      if (last === undefined) return undefined
+      i = last
       continue
     }
     if (options.commandLine) return {flags, args, rest: argv.slice(i)}
@@ -76,6 +52,44 @@ export function parseArgv(argv: readonly string[], specs: readonly FlagSpec[], o
     if (args.length > (options.maxArgs ?? 0)) return undefined
   }
   return {flags, args}
+}
+
+/** The words, the declared flags by name and by letter, and how a flag's value is recorded (false: not allowed). */
+interface ParseState {
+  argv: readonly string[]
+  byName: Map<string, FlagSpec>
+  byChar: Map<string, FlagSpec>
+  set(spec: FlagSpec, value: string | boolean): boolean
+}
+
+/** `--name`, `--no-name`, `--name=value` or `--name value` at argv[i]: the index of its last word, or undefined when it cannot be read. */
+function longFlag({argv, byName, set}: ParseState, i: number): number | undefined {
+  const word = argv[i]
+  const eq = word.indexOf('=')
+  const name = eq === -1 ? word.slice(2) : word.slice(2, eq)
+  const spec = byName.get(name)
+  if (!spec && name.startsWith('no-')) {
+    const negated = byName.get(name.slice(3))
+    if (negated?.type === 'boolean' && negated.allowNo && eq === -1) return set(negated, false) ? i : undefined
+  }
+  if (!spec) return undefined
+  if (spec.type === 'boolean') return eq === -1 && set(spec, true) ? i : undefined
+  const inline = eq !== -1
+  const value = inline ? word.slice(eq + 1) : argv[i + 1]
+  if (value === undefined || (!inline && value.startsWith('-') && value !== '-' && !/^-\d/.test(value))) return undefined
+  return set(spec, value) ? (inline ? i : i + 1) : undefined
+}
+
+/** `-x`, `-xVALUE` or `-x value` at argv[i]: the index of its last word, or undefined when it cannot be read. */
+function shortFlag({argv, byChar, set}: ParseState, i: number): number | undefined {
+  const word = argv[i]
+  const spec = byChar.get(word[1])
+  if (!spec) return undefined
+  if (spec.type === 'boolean') return word.length === 2 && set(spec, true) ? i : undefined
+  const inline = word.length > 2
+  const value = inline ? word.slice(2) : argv[i + 1]
+  if (value === undefined || (!inline && value.startsWith('-') && value !== '-')) return undefined
+  return set(spec, value) ? (inline ? i : i + 1) : undefined
 }
 
 /** A command's flags as oclif declares them: the class's static flags and the manifest's entries both fit. */

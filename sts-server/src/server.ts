@@ -628,29 +628,35 @@ class LocalStsServer implements LocalSts {
   }
 
   private assumeRole(params: URLSearchParams, caller: KeyRecord): XmlNode[] {
-    const v = new Validator(params)
-    const roleArn = v.string('RoleArn', 'roleArn', {required: true, min: 20, max: 2048})
-    const sessionName = v.string('RoleSessionName', 'roleSessionName', {
-      required: true,
-      min: 2,
-      max: 64,
-      pattern: /^[\w+=,.@-]*$/,
-      patternText: '[\\w+=,.@-]*',
-    })
-    const requested = v.integer('DurationSeconds', 'durationSeconds', 900, 43200)
-    const externalId = v.string('ExternalId', 'externalId', {
-      min: 2,
-      max: 1224,
-      pattern: /^[\w+=,.@:/-]*$/,
-      patternText: '[\\w+=,.@:\\/-]*',
-    })
-    const {serial, code} = v.mfa()
-    v.check()
+    const {roleArn, sessionName, requested, externalId, serial, code} = assumeRoleParams(params)
+    const {state, mfa} = this.admitToRole(caller, {roleArn, externalId, serial, code})
+    const role = state.role
 
+    const duration = requested ?? 3600
+    if (caller.kind !== 'user' && duration > 3600) throw new ApiError(400, 'ValidationError', MESSAGES.chained)
+    if (duration > (role.maxSessionDuration ?? 3600)) throw new ApiError(400, 'ValidationError', MESSAGES.maxSession)
+
+    const assumedRoleArn = `arn:${state.partition}:sts::${state.accountId}:assumed-role/${state.name}/${sessionName}`
+    const issued = this.issue(caller, this.roleSessionSeconds ?? duration, {
+      kind: 'role',
+      mfa,
+      role: {state, sessionName, assumedRoleArn},
+    })
+    return [
+      credentialsXml(issued),
+      el('AssumedRoleUser', [el('AssumedRoleId', `${state.roleId}:${sessionName}`), el('Arn', assumedRoleArn)]),
+    ]
+  }
+
+  /** The role, when its trust lets the caller in (principal, external id, MFA); whether the new session counts as MFA. */
+  private admitToRole(
+    caller: KeyRecord,
+    {roleArn, externalId, serial, code}: {roleArn: string; externalId?: string; serial?: string; code?: string},
+  ): {state: RoleState; mfa: boolean} {
     const callerArn = identityOf(caller).arn
     const denied = () =>
       new ApiError(403, 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`)
-    const state = this.roles.get(roleArn!)
+    const state = this.roles.get(roleArn)
     if (!state) throw denied()
     const role = state.role
     if (role.trustedPrincipals !== undefined) {
@@ -664,21 +670,7 @@ class LocalStsServer implements LocalSts {
       mfa = true
     }
     if (role.requireMfa && !mfa) throw denied()
-
-    const duration = requested ?? 3600
-    if (caller.kind !== 'user' && duration > 3600) throw new ApiError(400, 'ValidationError', MESSAGES.chained)
-    if (duration > (role.maxSessionDuration ?? 3600)) throw new ApiError(400, 'ValidationError', MESSAGES.maxSession)
-
-    const assumedRoleArn = `arn:${state.partition}:sts::${state.accountId}:assumed-role/${state.name}/${sessionName}`
-    const issued = this.issue(caller, this.roleSessionSeconds ?? duration, {
-      kind: 'role',
-      mfa,
-      role: {state, sessionName: sessionName!, assumedRoleArn},
-    })
-    return [
-      credentialsXml(issued),
-      el('AssumedRoleUser', [el('AssumedRoleId', `${state.roleId}:${sessionName}`), el('Arn', assumedRoleArn)]),
-    ]
+    return {state, mfa}
   }
 
   private getCallerIdentity(caller: KeyRecord): XmlNode[] {
@@ -870,6 +862,29 @@ class LocalStsServer implements LocalSts {
       return json(400, {error: err instanceof Error ? err.message : String(err)})
     }
   }
+}
+
+/** AssumeRole's parameters, checked as STS checks them (all problems in one ValidationError). */
+function assumeRoleParams(params: URLSearchParams) {
+  const v = new Validator(params)
+  const roleArn = v.string('RoleArn', 'roleArn', {required: true, min: 20, max: 2048})
+  const sessionName = v.string('RoleSessionName', 'roleSessionName', {
+    required: true,
+    min: 2,
+    max: 64,
+    pattern: /^[\w+=,.@-]*$/,
+    patternText: '[\\w+=,.@-]*',
+  })
+  const requested = v.integer('DurationSeconds', 'durationSeconds', 900, 43200)
+  const externalId = v.string('ExternalId', 'externalId', {
+    min: 2,
+    max: 1224,
+    pattern: /^[\w+=,.@:/-]*$/,
+    patternText: '[\\w+=,.@:\\/-]*',
+  })
+  const {serial, code} = v.mfa()
+  v.check()
+  return {roleArn: roleArn!, sessionName: sessionName!, requested, externalId, serial, code}
 }
 
 function identityOf(key: KeyRecord): {arn: string; userId: string; accountId: string} {
