@@ -39,5 +39,5 @@ await build({
 // functions that takes are compiled into it too, not only the module's top level.
 const {loadBundle, saveCache} = await import('../dist/startup/code-cache.js')
 const execa = new URL('../dist/startup/execa-bundle.cjs', import.meta.url).pathname
-await loadBundle(execa, true).execa(process.execPath, ['-e', '0'], {stdio: 'inherit', reject: false, extendEnv: false, env: {}})
+await loadBundle(execa, {produce: true}).execa(process.execPath, ['-e', '0'], {stdio: 'inherit', reject: false, extendEnv: false, env: {}})
 saveCache(execa)

@@ -154,7 +154,7 @@ async function storeKey(rotation: Rotation, fresh: NewKey): Promise<void> {
     if (rotation.inKeyring) {
       const keyring = await import('../keys/keyring.js')
       keyring.storeSecret(fresh.accessKeyId, fresh.secretAccessKey)
-      await setKeyringSetting(env, profile, fresh.accessKeyId)
+      await setKeyringSetting({env, profile, accessKeyId: fresh.accessKeyId})
     } else {
       const {path, section} = found.file!
       await editIniFile(env, path, file => {

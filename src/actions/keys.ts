@@ -18,7 +18,14 @@ export const KEY_SETTINGS = ['aws_access_key_id', 'aws_secret_access_key'] as co
 
 export type Say = (line: string) => void
 
-export async function setKeyringSetting(env: NodeJS.ProcessEnv, profile: string, accessKeyId: string | undefined): Promise<void> {
+/** What a keys command works on: the profile, the environment (HOME, AWS_CONFIG_FILE, …), and where its notices go. */
+export interface KeysRequest {
+  profile: string
+  env: NodeJS.ProcessEnv
+  say: Say
+}
+
+export async function setKeyringSetting({env, profile, accessKeyId}: {env: NodeJS.ProcessEnv; profile: string; accessKeyId: string | undefined}): Promise<void> {
   await editIniFile(env, configPath(env), file => {
     const section = configSectionName(profile)
     if (file.sections.get(section)?.[KEYRING_SETTING] === accessKeyId) return {result: undefined}
@@ -46,7 +53,7 @@ async function undoing<T>(work: () => Promise<T>, undo: Array<() => unknown>, sa
 }
 
 /** `mfa keys import`: the keys in ~/.aws/credentials move into the keyring; the file keeps every other byte. */
-export async function importKeys(profile: string, env: NodeJS.ProcessEnv, say: Say): Promise<number> {
+export async function importKeys({profile, env, say}: KeysRequest): Promise<number> {
   const files = loadAwsFiles(env)
   const where = displayPath(credentialsPath(env), env)
   const found = locateKeys(files, profile)
@@ -69,8 +76,8 @@ export async function importKeys(profile: string, env: NodeJS.ProcessEnv, say: S
   const undo: Array<() => unknown> = [() => (before === undefined ? keyring.deleteSecret(accessKeyId) : keyring.storeSecret(accessKeyId, before))]
   await undoing(
     async () => {
-      await setKeyringSetting(env, profile, accessKeyId)
-      undo.push(() => setKeyringSetting(env, profile, found.keyring))
+      await setKeyringSetting({env, profile, accessKeyId})
+      undo.push(() => setKeyringSetting({env, profile, accessKeyId: found.keyring}))
       await editIniFile(env, path, file => {
         const now = file.sections.get(section)
         if (now?.aws_access_key_id?.trim() !== accessKeyId || now?.aws_secret_access_key?.trim() !== secretAccessKey) {
@@ -87,7 +94,7 @@ export async function importKeys(profile: string, env: NodeJS.ProcessEnv, say: S
 }
 
 /** `mfa keys add`: new keys for a profile, into the keyring; the key they replace leaves the keyring. */
-export async function addKeys(profile: string, keys: NewKeys, env: NodeJS.ProcessEnv, say: Say): Promise<number> {
+export async function addKeys({profile, keys, env, say}: KeysRequest & {keys: NewKeys}): Promise<number> {
   const files = loadAwsFiles(env)
   const found = locateKeys(files, profile)
   if (found.file) {
@@ -99,7 +106,7 @@ export async function addKeys(profile: string, keys: NewKeys, env: NodeJS.Proces
   const before = keyring.readSecret(keys.accessKeyId)
   keyring.storeSecret(keys.accessKeyId, keys.secretAccessKey)
   await undoing(
-    () => setKeyringSetting(env, profile, keys.accessKeyId),
+    () => setKeyringSetting({env, profile, accessKeyId: keys.accessKeyId}),
     [() => (before === undefined ? keyring.deleteSecret(keys.accessKeyId) : keyring.storeSecret(keys.accessKeyId, before))],
     say,
   )
@@ -126,7 +133,7 @@ export interface KeysListing {
 }
 
 /** `mfa keys list`: every profile with long-term keys, where they are, their masked id. */
-export async function listKeys(env: NodeJS.ProcessEnv, say: Say): Promise<{rows: KeysListing[]; code: number}> {
+export async function listKeys({env, say}: Omit<KeysRequest, 'profile'>): Promise<{rows: KeysListing[]; code: number}> {
   const files = loadAwsFiles(env)
   const rows: KeysListing[] = []
   for (const profile of profileNames(files)) {
@@ -161,7 +168,7 @@ export function formatListing(rows: KeysListing[], env: NodeJS.ProcessEnv): stri
 }
 
 /** `mfa keys remove`: the profile's long-term keys go, from the keyring and the file; sessions stay. */
-export async function removeKeysOf(profile: string, env: NodeJS.ProcessEnv, say: Say): Promise<number> {
+export async function removeKeysOf({profile, env, say}: KeysRequest): Promise<number> {
   const files = loadAwsFiles(env)
   const found = locateKeys(files, profile)
   if (!found.file && !found.keyring) throw new MfaError(`profile "${profile}" has no long-term keys to remove`)
@@ -170,7 +177,7 @@ export async function removeKeysOf(profile: string, env: NodeJS.ProcessEnv, say:
     const shared = sharedWith(files, profile, found.keyring)
     if (shared.length === 0) (await import('../keys/keyring.js')).deleteSecret(found.keyring)
     else say(`mfa: key ${maskKeyId(found.keyring)} stays in the OS keyring for profile ${shared.map(p => `"${p}"`).join(', ')}`)
-    await setKeyringSetting(env, profile, undefined)
+    await setKeyringSetting({env, profile, accessKeyId: undefined})
     removed.push(`${maskKeyId(found.keyring)} from the OS keyring`)
   }
   if (found.file) {
@@ -183,7 +190,7 @@ export async function removeKeysOf(profile: string, env: NodeJS.ProcessEnv, say:
 }
 
 /** `mfa keys export`: the way out: the keys go back into ~/.aws/credentials and leave the keyring. */
-export async function exportKeys(profile: string, env: NodeJS.ProcessEnv, say: Say): Promise<number> {
+export async function exportKeys({profile, env, say}: KeysRequest): Promise<number> {
   const files = loadAwsFiles(env)
   const found = locateKeys(files, profile)
   const where = displayPath(credentialsPath(env), env)
@@ -200,7 +207,7 @@ export async function exportKeys(profile: string, env: NodeJS.ProcessEnv, say: S
   }
   await editIniFile(env, credentialsPath(env), file => ({content: setSection(file.doc, profile, {aws_access_key_id: accessKeyId, aws_secret_access_key: secretAccessKey}), result: undefined}))
   // From here the file's keys win: what follows only tidies up.
-  await setKeyringSetting(env, profile, undefined)
+  await setKeyringSetting({env, profile, accessKeyId: undefined})
   if (sharedWith(files, profile, accessKeyId).length === 0) {
     try {
       keyring.deleteSecret(accessKeyId)

@@ -6,7 +6,7 @@
 const TRUE = /^(1|true|yes|on)$/i
 const FALSE = /^(0|false|no|off|)$/i
 
-export function wantsServer(flag: boolean | undefined, env: NodeJS.ProcessEnv, settings: () => Record<string, string | undefined> | undefined): boolean {
+export function wantsServer({flag, env, settings}: {flag: boolean | undefined; env: NodeJS.ProcessEnv; settings: () => Record<string, string | undefined> | undefined}): boolean {
   if (flag !== undefined) return flag
   const fromEnv = env.MFA_EXEC_SERVER
   if (fromEnv !== undefined && (TRUE.test(fromEnv.trim()) || FALSE.test(fromEnv.trim()))) return TRUE.test(fromEnv.trim())

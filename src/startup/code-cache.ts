@@ -45,7 +45,7 @@ const loaded = new Map<string, unknown>()
 const scripts = new Map<string, {script: Script; tag: string}>()
 
 /** Loads a bundle, from a code cache when one fits, else compiled afresh, and cached for next time. */
-export function loadBundle<T>(file: string, produce = false): T {
+export function loadBundle<T>(file: string, {produce = false}: {produce?: boolean} = {}): T {
   if (loaded.has(file)) return loaded.get(file) as T
   const source = readFileSync(file, 'utf8')
   const tag = fingerprint(source)
@@ -64,7 +64,7 @@ export function loadBundle<T>(file: string, produce = false): T {
   return mod.exports as T
 }
 
-/** Writes the code cache of a bundle loaded with produce (`npm run build`): what ran by then is compiled into it. */
+/** Writes the code cache of a bundle loaded with {produce: true} (`npm run build`): what ran by then is compiled into it. */
 export function saveCache(file: string): void {
   const {script, tag} = scripts.get(file)!
   writeFileSync(`${file}.cache`, Buffer.concat([Buffer.from(tag, 'latin1'), script.createCachedData()]))

@@ -18,6 +18,6 @@ export default class KeysAdd extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysAdd)
     const profile = flags.profile ?? defaultProfile()
-    await addKeys(profile, await readNewKeys(profile), process.env, stderrReporter().say)
+    await addKeys({profile, keys: await readNewKeys(profile), env: process.env, say: stderrReporter().say})
   }
 }

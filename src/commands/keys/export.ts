@@ -13,6 +13,6 @@ export default class KeysExport extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysExport)
-    await exportKeys(flags.profile ?? defaultProfile(), process.env, stderrReporter().say)
+    await exportKeys({profile: flags.profile ?? defaultProfile(), env: process.env, say: stderrReporter().say})
   }
 }

@@ -13,6 +13,6 @@ export default class KeysImport extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysImport)
-    await importKeys(flags.profile ?? defaultProfile(), process.env, stderrReporter().say)
+    await importKeys({profile: flags.profile ?? defaultProfile(), env: process.env, say: stderrReporter().say})
   }
 }

@@ -17,7 +17,7 @@ export default class KeysList extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysList)
-    const {rows, code} = await listKeys(process.env, stderrReporter().say)
+    const {rows, code} = await listKeys({env: process.env, say: stderrReporter().say})
     if (flags.json) writeOut(JSON.stringify(rows.map(r => ({...r, accessKeyId: maskKeyId(r.accessKeyId)})), null, 2) + '\n')
     else if (rows.length === 0) this.logToStderr('mfa: no profile has long-term keys')
     else writeOut(formatListing(rows, process.env))

@@ -13,6 +13,6 @@ export default class KeysRemove extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags} = await this.parse(KeysRemove)
-    await removeKeysOf(flags.profile ?? defaultProfile(), process.env, stderrReporter().say)
+    await removeKeysOf({profile: flags.profile ?? defaultProfile(), env: process.env, say: stderrReporter().say})
   }
 }

@@ -122,11 +122,11 @@ test('loopback: 127.0.0.0/8, ::1 and mapped 127.x; nothing else', () => {
 
 test('switched on by --server, else MFA_EXEC_SERVER, else mfa_exec_server in the profile', () => {
   const on = {mfa_exec_server: 'true'}
-  expect(wantsServer(undefined, {}, () => undefined)).toBe(false)
-  expect(wantsServer(true, {}, () => undefined)).toBe(true)
-  expect(wantsServer(false, {MFA_EXEC_SERVER: '1'}, () => on)).toBe(false)
-  expect(wantsServer(undefined, {MFA_EXEC_SERVER: '1'}, () => undefined)).toBe(true)
-  expect(wantsServer(undefined, {MFA_EXEC_SERVER: 'no'}, () => on)).toBe(false)
-  expect(wantsServer(undefined, {}, () => on)).toBe(true)
-  expect(wantsServer(undefined, {}, () => ({mfa_exec_server: 'false'}))).toBe(false)
+  expect(wantsServer({flag: undefined, env: {}, settings: () => undefined})).toBe(false)
+  expect(wantsServer({flag: true, env: {}, settings: () => undefined})).toBe(true)
+  expect(wantsServer({flag: false, env: {MFA_EXEC_SERVER: '1'}, settings: () => on})).toBe(false)
+  expect(wantsServer({flag: undefined, env: {MFA_EXEC_SERVER: '1'}, settings: () => undefined})).toBe(true)
+  expect(wantsServer({flag: undefined, env: {MFA_EXEC_SERVER: 'no'}, settings: () => on})).toBe(false)
+  expect(wantsServer({flag: undefined, env: {}, settings: () => on})).toBe(true)
+  expect(wantsServer({flag: undefined, env: {}, settings: () => ({mfa_exec_server: 'false'})})).toBe(false)
 })
