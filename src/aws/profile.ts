@@ -8,6 +8,7 @@ import {MfaError} from '../cli/errors.js'
 import type {IniSection} from './ini.js'
 import {firstRunSteps, profileWords, quoteForHint} from '../cli/hint.js'
 import {KEYRING_SETTING} from '../keys/setting.js'
+import {keepName, rememberSecret} from '../cli/redact.js'
 
 /** The profile whose long-term keys call GetSessionToken. */
 export interface KeyProfile {
@@ -147,6 +148,7 @@ function followChain(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): Cha
   const chain: ChainLink[] = []
   const seen = new Set<string>()
   for (let current: string | undefined = name; current !== undefined; ) {
+    keepName(current)
     const settings = profileSettings(files, current)
     if (!settings) {
       if (chain.length === 0) {
@@ -211,6 +213,7 @@ function longTermKeys(root: ChainLink, files: AwsFiles, env: NodeJS.ProcessEnv):
     })
   }
   if (inKeyring) return {accessKeyId: rs[KEYRING_SETTING].trim(), secretAccessKey: '', inKeyring}
+  rememberSecret(rs.aws_secret_access_key.trim())
   return {accessKeyId: rs.aws_access_key_id.trim(), secretAccessKey: rs.aws_secret_access_key.trim()}
 }
 

@@ -5,6 +5,7 @@
  * AWS CLI reads `--profile -x` as a missing value too); an empty name is no profile.
  */
 import {EXIT, MfaError} from './errors.js'
+import {keepName} from './redact.js'
 
 const HINT = 'Give the name of a profile after --profile (-p NAME); a word that starts with "-" is read as a flag.'
 
@@ -15,5 +16,6 @@ export function checkProfileName(name: string): string {
   if (name.startsWith('-')) {
     throw new MfaError(`--profile "${name}" is not a profile name: a name cannot start with "-"`, {hint: HINT, exitCode: EXIT.usage})
   }
+  keepName(name)
   return name
 }

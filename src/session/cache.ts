@@ -8,6 +8,7 @@ import {displayPath, homeDir} from '../aws/files.js'
 import {ensurePrivateDir, notAFile, readPrivateFile, writeFileAtomic} from '../aws/private-files.js'
 import {MfaError} from '../cli/errors.js'
 import {say} from '../cli/output.js'
+import {rememberSecret} from '../cli/redact.js'
 
 export interface StsCredentials {
   AccessKeyId: string
@@ -93,7 +94,10 @@ export function readCache(file: string): ReadResult {
   } catch {
     return {problem: 'it is not valid JSON (corrupt or truncated)'}
   }
-  return isCachedSession(data) ? {session: data} : {problem: 'it does not hold a session'}
+  if (!isCachedSession(data)) return {problem: 'it does not hold a session'}
+  rememberSecret(data.Credentials.SecretAccessKey)
+  rememberSecret(data.Credentials.SessionToken)
+  return {session: data}
 }
 
 /** A value that can go into a shell statement, an INI line and an SDK call as it is. */

@@ -7,7 +7,7 @@ import {MfaError} from '../cli/errors.js'
 import {say} from '../cli/output.js'
 import type {CachedSession, StsCredentials} from './cache.js'
 import {type CallContext, configuredEndpoint, stsHost} from '../aws/call-context.js'
-import {maskKeyId} from '../cli/redact.js'
+import {maskKeyId, rememberSecret} from '../cli/redact.js'
 import {rfc3339} from '../cli/time.js'
 
 export type {CallContext} from '../aws/call-context.js'
@@ -150,6 +150,8 @@ function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; Sessi
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date) || Number.isNaN(c.Expiration.getTime())) {
     throw new MfaError(`STS answered ${action} without complete credentials`, {hint: 'Check that AWS_ENDPOINT_URL_STS (or endpoint_url) points at STS.'})
   }
+  rememberSecret(c.SecretAccessKey)
+  rememberSecret(c.SessionToken)
   return {
     AccessKeyId: c.AccessKeyId,
     SecretAccessKey: c.SecretAccessKey,
