@@ -4,6 +4,7 @@
  */
 import {writeFileSync} from 'node:fs'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
+import {CAPTIVE_PORTAL_HTML, CAPTIVE_PORTAL_XHTML} from '../../sts-server/src/index.js'
 import type {RunResult} from '../helpers/cli.js'
 
 let world: World
@@ -111,6 +112,25 @@ test('an answer that is not STS (a captive portal)', async () => {
   world.sts.fail({fault: {kind: 'garbage'}})
   const r = await fails(['login', '-t', await world.freshCode()])
   expect(r.stderr).toMatch(/^mfa: the endpoint http:\/\/127\.0\.0\.1:\d+ answered GetSessionToken with something that is not STS \(HTTP 200\)\nhint: A captive portal/)
+})
+
+describe("an HTML page in STS's place is named as not STS, whatever its Content-Type and however well-formed", () => {
+  const NOT_STS = (status: number) =>
+    new RegExp(`^mfa: the endpoint http://127\\.0\\.0\\.1:\\d+ answered GetSessionToken with something that is not STS \\(HTTP ${status}\\)\nhint: A captive portal, proxy or wrong AWS_ENDPOINT_URL_STS\\? Sign in to the network or fix the endpoint, then try again\\.\n$`)
+  test.each([
+    ['a page that parses as XML (XHTML), as text/xml', CAPTIVE_PORTAL_XHTML, 'text/xml', 200],
+    ['a page that parses as XML (XHTML), as text/html', CAPTIVE_PORTAL_XHTML, 'text/html; charset=utf-8', 200],
+    ['a page that does not parse, as text/xml', CAPTIVE_PORTAL_HTML, 'text/xml', 200],
+    ['a page that parses as XML, with HTTP 403, as application/xml', CAPTIVE_PORTAL_XHTML, 'application/xml', 403],
+  ])('%s', async (_name, body, contentType, status) => {
+    world.sts.fail({fault: {kind: 'garbage', body, contentType, status}, actions: ['GetSessionToken']})
+    const before = [world.read(world.configPath), world.read(world.credentialsPath)]
+    const r = await fails(['login', '-t', await world.freshCode()])
+    expect(r.stderr).toMatch(NOT_STS(status))
+    // The code went out with the request, so it is recorded as used; no session, no file changed.
+    expect([world.read(world.configPath), world.read(world.credentialsPath)]).toEqual(before)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
 })
 
 test('a malformed config file: file and line number', async () => {
