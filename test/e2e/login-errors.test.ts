@@ -2,7 +2,9 @@
  * Faults and bad input during login: one line (and a hint), a non-zero exit, no stack trace, no
  * secret, and every file as it was.
  */
-import {writeFileSync} from 'node:fs'
+import {readdirSync, writeFileSync} from 'node:fs'
+import {BIN} from '../helpers/cli.js'
+import {describeWith} from '../helpers/tools.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
 import {CAPTIVE_PORTAL_HTML, CAPTIVE_PORTAL_XHTML} from '../../sts-server/src/index.js'
 import type {RunResult} from '../helpers/cli.js'
@@ -130,6 +132,30 @@ describe("an HTML page in STS's place is named as not STS, whatever its Content-
     // The code went out with the request, so it is recorded as used; no session, no file changed.
     expect([world.read(world.configPath), world.read(world.credentialsPath)]).toEqual(before)
     expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+})
+
+describeWith(['unshare'], 'China (cn-north-1): the endpoint is named with .com.cn, and nothing reaches the network', () => {
+  // A network namespace of its own with no interface up: the name lookup fails at once, here and
+  // in CI alike, and no request can leave for the real AWS.
+  const offline = (args: string[]) =>
+    world.run('unshare', ['--user', '--map-root-user', '--net', process.execPath, BIN, ...args], {env: world.env({AWS_ENDPOINT_URL_STS: undefined, AWS_ENDPOINT_URL_IAM: undefined})})
+  beforeEach(() => {
+    writeFileSync(world.configPath, '[default]\nregion = cn-north-1\nmfa_serial = arn:aws-cn:iam::123456789012:mfa/demo\n')
+  })
+
+  test('login: cannot reach sts.cn-north-1.amazonaws.com.cn, and the code was not spent', async () => {
+    const r = await offline(['login', '-t', await world.freshCode()])
+    expect(r).toMatchObject({code: 1, stdout: ''})
+    expect(r.stderr).toMatch(/^mfa: cannot reach STS at sts\.cn-north-1\.amazonaws\.com\.cn: (name lookup failed|host not found|network unreachable)\nhint: /)
+    expect(readdirSync(world.cacheDir).filter(n => n.startsWith('used-'))).toEqual([])
+    expect(world.sts.count('*')).toBe(0)
+  })
+
+  test('doctor: its clock check names https://sts.cn-north-1.amazonaws.com.cn', async () => {
+    const r = await offline(['doctor', '--json'])
+    const clock = (JSON.parse(r.stdout) as {checks: Array<{check: string; message: string}>}).checks.find(c => c.check === 'clock')
+    expect(clock?.message).toMatch(/^cannot reach STS at https:\/\/sts\.cn-north-1\.amazonaws\.com\.cn /)
   })
 })
 
