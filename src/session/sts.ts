@@ -1,12 +1,14 @@
 /**
  * The calls to STS (and IAM), through the AWS SDK, loaded only on the paths that call them. Endpoint, region
- * and retries come from the SDK's own configuration; every call is bounded in time; every SDK error
+ * and retries come from the SDK's own configuration (what it would read in ~/.aws handed to it by
+ * src/aws/sdk-config.ts, so it parses neither file); every call is bounded in time; every SDK error
  * becomes one line that says what to do, with no secret in it.
  */
 import {MfaError} from '../cli/errors.js'
 import {say} from '../cli/output.js'
 import type {CachedSession, StsCredentials} from './cache.js'
 import {type CallContext, configuredEndpoint, stsHost} from '../aws/call-context.js'
+import {sdkFileSettings} from '../aws/sdk-config.js'
 import {maskKeyId, rememberSecret} from '../cli/redact.js'
 import {rfc3339} from '../cli/time.js'
 
@@ -59,13 +61,14 @@ function retriesThatKeepTheCode(env: NodeJS.ProcessEnv): object {
   }
 }
 
-function makeClient(Client: ClientClass, ctx: CallContext, sending: Sending = {}): SdkClient {
+function makeClient(Client: ClientClass, ctx: CallContext, sending: Sending, fileSettings: Record<string, unknown>): SdkClient {
   // The SDK warns on stderr that Node 20 support ends; that is for us, not for the user.
   const previous = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   try {
     const total = callTimeoutMs(ctx.env)
     return new Client({
+      ...fileSettings,
       region: ctx.region,
       credentials: ctx.credentials,
       ...(ctx.endpoint ? {endpoint: ctx.endpoint} : {}),
@@ -95,7 +98,7 @@ export async function callAws<M, T>(
   sending: Sending = {},
 ): Promise<T> {
   const mod = await load()
-  const client = makeClient(clientClass(mod) as ClientClass, ctx, sending)
+  const client = makeClient(clientClass(mod) as ClientClass, ctx, sending, await sdkFileSettings(ctx.service ?? 'STS', process.env))
   const total = callTimeoutMs(ctx.env)
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), total)
