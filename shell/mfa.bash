@@ -37,7 +37,9 @@ __mfa_clock() {
 }
 
 # Sets the caller's __mfa_left to the seconds the session in MFA_EXPIRY has left; fails when there
-# is none. MFA_EXPIRY must be digits: arithmetic on any other text could run code (a[$(cmd)]).
+# is none. MFA_EXPIRY must be digits: arithmetic on any other text could run code (a[$(cmd)]), and
+# at most 15 of them, checked before any arithmetic (20 would overflow it). More than 36h15m left
+# (130500 s: GetSessionToken's longest session and a clock 15 minutes behind) is no session either.
 __mfa_time_left() {
   local __mfa_expiry=${MFA_EXPIRY-} __mfa_now=
   if [[ -z ${__mfa_expiry} || ${__mfa_expiry} == *[!0-9]* || ${#__mfa_expiry} -gt 15 ]]; then
@@ -48,6 +50,7 @@ __mfa_time_left() {
     return 1
   fi
   __mfa_left=$((10#${__mfa_expiry} - 10#${__mfa_now}))
+  ((__mfa_left <= 130500))
 }
 
 # Sets the caller's __mfa_seg to the segment for __mfa_left seconds. $1: "plain", or "ps1" to wrap

@@ -22,12 +22,16 @@ set -g __mfa_bin __MFA_BIN__
 # Tells `mfa doctor` (a child process) that the integration is loaded.
 set -gx MFA_SHELL fish
 
-# Prints the seconds the session in MFA_EXPIRY has left; fails when there is none.
+# Prints the seconds the session in MFA_EXPIRY has left; fails when there is none. At most 15
+# digits (exact in math's doubles); more than 36h15m left (130500 s: GetSessionToken's longest
+# session and a clock 15 minutes behind) is no session either.
 function __mfa_time_left
     string match -qr '^[0-9]{1,15}$' -- "$MFA_EXPIRY"; or return 1
     set -l __mfa_now (command date +%s); or return 1
     string match -qr '^[0-9]{1,15}$' -- "$__mfa_now"; or return 1
-    math "$MFA_EXPIRY - $__mfa_now"
+    set -l __mfa_left (math "$MFA_EXPIRY - $__mfa_now")
+    test "$__mfa_left" -le 130500; or return 1
+    echo $__mfa_left
 end
 
 # Prints the segment for $argv[1] seconds left (no newline).

@@ -36,11 +36,14 @@ function global:__mfa_setting([string]$Name) {
     return $value
 }
 
-# Seconds the session in MFA_EXPIRY has left, or $null when there is none.
+# Seconds the session in MFA_EXPIRY has left, or $null when there is none. More than 36h15m left
+# (130500 s: GetSessionToken's longest session and a clock 15 minutes behind) is none either.
 function global:__mfa_time_left {
     $expiry = [Environment]::GetEnvironmentVariable('MFA_EXPIRY')
     if ($null -eq $expiry -or $expiry -notmatch '^[0-9]{1,15}\z') { return $null }
-    return [long]$expiry - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    $left = [long]$expiry - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    if ($left -gt 130500) { return $null }
+    return $left
 }
 
 function global:__mfa_segment([long]$Left) {

@@ -29,7 +29,9 @@ typeset -g MFA_PROMPT_SEGMENT="${MFA_PROMPT_SEGMENT-}"
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || :
 
 # Sets the caller's __mfa_left to the seconds the session in MFA_EXPIRY has left; fails when there
-# is none. MFA_EXPIRY must be digits: arithmetic on any other text could run code.
+# is none. MFA_EXPIRY must be digits: arithmetic on any other text could run code, and at most 15
+# of them, checked before any arithmetic (20 would overflow it). More than 36h15m left (130500 s:
+# GetSessionToken's longest session and a clock 15 minutes behind) is no session either.
 function __mfa_time_left {
   \builtin emulate -L zsh
   local __mfa_expiry=${MFA_EXPIRY-} __mfa_now=${EPOCHSECONDS-}
@@ -43,6 +45,7 @@ function __mfa_time_left {
     return 1
   fi
   __mfa_left=$(( 10#$__mfa_expiry - 10#$__mfa_now ))
+  (( __mfa_left <= 130500 ))
 }
 
 # Sets the caller's __mfa_seg to the segment for __mfa_left seconds. $1: "plain", or "prompt" for

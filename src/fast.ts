@@ -12,6 +12,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {type FlagDefinitions, flagSpecs, parseArgv} from './cli/argv.js'
 import {debugWanted, reportError, writeOut} from './cli/output.js'
+import {checkProfileName} from './cli/profile-name.js'
 import {useExecaBundle} from './startup/execa.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -66,6 +67,8 @@ async function fast(argv: string[]): Promise<boolean> {
     if (value === undefined ? spec.required : spec.options && !spec.options.includes(value)) return false
   }
   try {
+    // What profileFlag's parse does on oclif's path.
+    if (typeof parsed.flags.profile === 'string') checkProfileName(parsed.flags.profile)
     const code = await action.run(parsed.flags, parsed)
     if (typeof code === 'number') process.exitCode = code
   } catch (error) {

@@ -10,7 +10,7 @@ import {editIniFile} from '../session/session-profile.js'
 import {MfaError} from '../cli/errors.js'
 import {setSection} from '../aws/ini.js'
 import {KEYRING_SETTING, type ResolvedProfile, resolveProfile} from '../aws/profile.js'
-import {maskKeyId} from '../cli/redact.js'
+import {maskKeyId, rememberSecret} from '../cli/redact.js'
 import {ensureSession} from '../session/ensure.js'
 import {partitionRegion, stsRegion} from '../aws/call-context.js'
 import type {Reporter} from '../cli/output.js'
@@ -113,6 +113,7 @@ async function createKey({iam, reporter}: Rotation): Promise<NewKey> {
   )
   const fresh = {accessKeyId: created.AccessKey?.AccessKeyId ?? '', secretAccessKey: created.AccessKey?.SecretAccessKey ?? ''}
   if (!fresh.accessKeyId || !fresh.secretAccessKey) throw new MfaError('IAM answered CreateAccessKey without a key; nothing was changed')
+  rememberSecret(fresh.secretAccessKey)
   return fresh
 }
 

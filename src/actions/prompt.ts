@@ -5,7 +5,7 @@ import {cacheDir, readCache} from '../session/cache.js'
 import {resolveProfile} from '../aws/profile.js'
 import {sessionFileFor} from '../session/ensure.js'
 import {MARKER_EXPIRY, MARKER_PROFILE} from '../shells/variables.js'
-import {renderSegment} from '../shells/segment.js'
+import {isUsableExpiry, parseExpiry, renderSegment} from '../shells/segment.js'
 
 export interface PromptFlags {
   profile?: string
@@ -20,8 +20,9 @@ export interface PromptFlags {
  */
 export async function promptAction(flags: PromptFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let profile = env[MARKER_PROFILE]
-  let expiry = Number(env[MARKER_EXPIRY])
-  if (flags.profile || !profile || !Number.isFinite(expiry)) {
+  let expiry = parseExpiry(env[MARKER_EXPIRY])
+  const now = Math.floor(Date.now() / 1000)
+  if (flags.profile || !profile || !isUsableExpiry(expiry, now)) {
     profile = flags.profile ?? defaultProfile(env)
     expiry = NaN
     try {
@@ -36,6 +37,6 @@ export async function promptAction(flags: PromptFlags, env: NodeJS.ProcessEnv = 
   // The same settings as the shell functions' segment (shell/mfa.*), with the flags before them.
   const color = flags.color ?? (Boolean(process.stdout.isTTY) && !env.NO_COLOR && env.MFA_PROMPT_COLOR !== '0')
   const format = flags.format ?? env.MFA_PROMPT_FORMAT
-  const text = renderSegment({profile, expiry, now: Math.floor(Date.now() / 1000), format, color})
+  const text = renderSegment({profile, expiry, now, format, color})
   if (text) writeOut(text + '\n')
 }

@@ -5,6 +5,7 @@
 import {parseDuration} from '../aws/duration.js'
 import {loadAwsFiles} from '../aws/files.js'
 import {type Reporter, stderrReporter} from '../cli/output.js'
+import {keepName} from '../cli/redact.js'
 import type {EnsureOptions} from '../session/ensure.js'
 import {sourceOfSessionProfile} from '../session/session-profile.js'
 
@@ -18,7 +19,9 @@ export type SessionFlagValues = {
 }
 
 export function defaultProfile(env: NodeJS.ProcessEnv = process.env): string {
-  return env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default'
+  const name = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default'
+  keepName(name)
+  return name
 }
 
 /**

@@ -6,6 +6,7 @@ import {readFileSync, statSync, unlinkSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join, sep} from 'node:path'
 import {MfaError} from '../cli/errors.js'
+import {keepName} from '../cli/redact.js'
 import {decodeBytes, type TextEncoding} from './bytes.js'
 import {type IniDocument, type IniSection, firstHeader, lineNumberAt, parseIni, readSections, sectionSpans} from './ini.js'
 
@@ -211,5 +212,7 @@ export function profileNames(files: AwsFiles): string[] {
     else if (section.startsWith('profile ')) names.add(section.slice('profile '.length).trim())
   }
   for (const section of files.credentials.sections.keys()) names.add(section)
+  // These names go into hints ("Known profiles: ..."): shown as written, however long.
+  for (const name of names) keepName(name)
   return [...names].sort()
 }

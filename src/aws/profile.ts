@@ -7,6 +7,7 @@ import {parseDuration} from './duration.js'
 import {MfaError} from '../cli/errors.js'
 import type {IniSection} from './ini.js'
 import {firstRunSteps, profileWords, quoteForHint} from '../cli/hint.js'
+import {keepName, rememberSecret} from '../cli/redact.js'
 
 /**
  * The one setting that says where a profile's long-term keys are: `mfa_keyring = <access key id>`
@@ -155,6 +156,7 @@ function followChain(files: AwsFiles, name: string, env: NodeJS.ProcessEnv): Cha
   const chain: ChainLink[] = []
   const seen = new Set<string>()
   for (let current: string | undefined = name; current !== undefined; ) {
+    keepName(current)
     const settings = profileSettings(files, current)
     if (!settings) {
       if (chain.length === 0) {
@@ -219,6 +221,7 @@ function longTermKeys(root: ChainLink, files: AwsFiles, env: NodeJS.ProcessEnv):
     })
   }
   if (inKeyring) return {accessKeyId: rs[KEYRING_SETTING].trim(), secretAccessKey: '', inKeyring}
+  rememberSecret(rs.aws_secret_access_key.trim())
   return {accessKeyId: rs.aws_access_key_id.trim(), secretAccessKey: rs.aws_secret_access_key.trim()}
 }
 

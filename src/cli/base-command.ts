@@ -3,11 +3,17 @@
  */
 import {Command, Flags} from '@oclif/core'
 import {debugWanted, reportError} from './output.js'
+import {checkProfileName} from './profile-name.js'
 import {usageOf} from './usage.js'
 
 /** --profile/-p, the same on every command; summary says what the profile is for there. */
 export function profileFlag(summary: string, extra: {description?: string; exclusive?: string[]} = {}) {
-  return Flags.string({char: 'p', summary, description: 'Default: $AWS_PROFILE, else "default".', helpValue: 'NAME', ...extra})
+  return Flags.string({char: 'p', summary, description: 'Default: $AWS_PROFILE, else "default".', helpValue: 'NAME', parse: profileNameParse, ...extra})
+}
+
+/** The value of every --profile flag passes src/cli/profile-name.ts's rule. */
+export async function profileNameParse(input: string): Promise<string> {
+  return checkProfileName(input)
 }
 
 export const sessionFlags = {

@@ -6,7 +6,7 @@
 import {fstatSync, readFileSync, writeSync} from 'node:fs'
 import {MfaError, EXIT} from './errors.js'
 import {redact} from './redact.js'
-import {usageHint, usageProblem} from './usage.js'
+import {unwrapFlagParse, usageHint, usageProblem} from './usage.js'
 
 export interface Reporter {
   /** A notice for the user, on stderr. */
@@ -119,7 +119,7 @@ export function reportError(error: unknown, debug: boolean, usage?: {id: string;
   const err = error as Error & {oclif?: {exit?: number}; code?: string}
   if (err?.constructor?.name === 'ExitError') return err.oclif?.exit ?? 0
   if (error instanceof MfaError) {
-    say(`mfa: ${redact(error.message)}`)
+    say(`mfa: ${redact(unwrapFlagParse(error.message))}`)
     if (error.hint) say(`hint: ${redact(error.hint)}`)
     if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n')
     return error.exitCode

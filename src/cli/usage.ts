@@ -39,3 +39,11 @@ export function usageProblem(error: {message: string; args?: UsageArg[]}): strin
     .filter(l => l && !NOISE.some(n => n.test(l)))
   return lines.join('; ').replace(/^Error: /, '').replace(/:$/, '')
 }
+
+/**
+ * oclif wraps an error thrown by a flag's parse function (src/cli/profile-name.ts) as
+ * "Parsing --NAME \n\t<message>\nSee more help with --help": the message as it was thrown.
+ */
+export function unwrapFlagParse(message: string): string {
+  return /^Parsing --\S+ \n\t([^\n]*)\nSee more help with --help$/.exec(message)?.[1] ?? message
+}

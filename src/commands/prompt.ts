@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {BaseCommand, debugFlag} from '../cli/base-command.js'
+import {BaseCommand, debugFlag, profileNameParse} from '../cli/base-command.js'
 import {promptAction} from '../actions/prompt.js'
 
 export default class Prompt extends BaseCommand {
@@ -13,7 +13,7 @@ export default class Prompt extends BaseCommand {
   ]
 
   static override flags = {
-    profile: Flags.string({char: 'p', summary: "Show this profile's cached session instead of the environment's.", helpValue: 'NAME'}),
+    profile: Flags.string({char: 'p', summary: "Show this profile's cached session instead of the environment's.", helpValue: 'NAME', parse: profileNameParse}),
     format: Flags.string({
       summary: 'Text with %p (profile), %t (time left), %% (percent).',
       description: "Default: $MFA_PROMPT_FORMAT, else 'aws:%p %t'.",

@@ -53,7 +53,7 @@ async function ensureNoCredentialsProfile(env: NodeJS.ProcessEnv): Promise<void>
 function codeNeededAt(result: SessionResult, env: NodeJS.ProcessEnv): CachedSession {
   if (result.resolved.roles.length === 0) return result.session
   const {keys, mfaSerial} = result.resolved
-  return readCache(sessionCacheFile(cacheDir(env), keys.name, mfaSerial)).session ?? result.session
+  return readCache(sessionCacheFile(cacheDir(env), keys.accessKeyId, mfaSerial)).session ?? result.session
 }
 
 export async function serverChanges(result: SessionResult, server: {url: string; token: string}, env: NodeJS.ProcessEnv): Promise<EnvChanges> {

@@ -5,7 +5,7 @@
  */
 import {MfaError} from '../cli/errors.js'
 import {profileWords} from '../cli/hint.js'
-import {maskKeyId} from '../cli/redact.js'
+import {maskKeyId, rememberSecret} from '../cli/redact.js'
 import {KEYRING_SETTING, type ResolvedProfile} from '../aws/profile.js'
 
 /** The profile with its secret key filled in: read from the keyring when it is kept there. */
@@ -19,5 +19,6 @@ export async function withLongTermKeys(resolved: ResolvedProfile): Promise<Resol
       hint: `Store the key again: mfa keys add${profileWords(keys.name)}`,
     })
   }
+  rememberSecret(secret)
   return {...resolved, keys: {...keys, secretAccessKey: secret}}
 }

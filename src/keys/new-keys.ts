@@ -6,6 +6,7 @@ import {readSync} from 'node:fs'
 import {isatty} from 'node:tty'
 import {EXIT, MfaError} from '../cli/errors.js'
 import {hasTerminal, withTerminal} from '../cli/terminal.js'
+import {rememberSecret} from '../cli/redact.js'
 
 export interface NewKeys {
   accessKeyId: string
@@ -24,6 +25,7 @@ export function checkNewKeys(accessKeyId: string, secretAccessKey: string): NewK
   }
   if (!ACCESS_KEY_ID.test(id)) throw new MfaError(`"${id.slice(0, 24)}" is not an access key id (AKIA and 16 letters or digits)`, {exitCode: EXIT.usage})
   if (!SECRET.test(secret)) throw new MfaError(`the secret access key is ${secret ? `${secret.length} characters with spaces or too short` : 'empty'} (it is 40 characters, no spaces)`, {exitCode: EXIT.usage})
+  rememberSecret(secret)
   return {accessKeyId: id, secretAccessKey: secret}
 }
 

@@ -8,6 +8,7 @@ import {displayPath, homeDir} from '../aws/files.js'
 import {ensurePrivateDir, notAFile, readPrivateFile, writeFileAtomic} from '../aws/private-files.js'
 import {MfaError} from '../cli/errors.js'
 import {say} from '../cli/output.js'
+import {rememberSecret} from '../cli/redact.js'
 
 export interface StsCredentials {
   AccessKeyId: string
@@ -62,8 +63,13 @@ function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 40)
 }
 
-export function sessionCacheFile(dir: string, profile: string, serial: string): string {
-  return join(dir, `session-${slug(profile)}-${hashKey('session', profile, serial)}.json`)
+/**
+ * The MFA session (GetSessionToken) of a long-term key and an MFA device. It is keyed by the two,
+ * not by a profile: profiles that share keys and device share one session, so parallel logins of
+ * them cost one code and one call. Named after the device (the last part of its ARN) for people.
+ */
+export function sessionCacheFile(dir: string, accessKeyId: string, serial: string): string {
+  return join(dir, `session-${slug(serial.split('/').pop() ?? serial)}-${hashKey('session', accessKeyId, serial)}.json`)
 }
 
 export function roleCacheFile(dir: string, profile: string, ...identity: string[]): string {
@@ -93,7 +99,10 @@ export function readCache(file: string): ReadResult {
   } catch {
     return {problem: 'it is not valid JSON (corrupt or truncated)'}
   }
-  return isCachedSession(data) ? {session: data} : {problem: 'it does not hold a session'}
+  if (!isCachedSession(data)) return {problem: 'it does not hold a session'}
+  rememberSecret(data.Credentials.SecretAccessKey)
+  rememberSecret(data.Credentials.SessionToken)
+  return {session: data}
 }
 
 /** A value that can go into a shell statement, an INI line and an SDK call as it is. */

@@ -101,8 +101,13 @@ function warnCorrupt(file: string, problem: string | undefined, reporter: Report
 
 /** The cache file that holds (or will hold) a resolved profile's session. */
 export function sessionFileFor(resolved: ResolvedProfile, dir: string): string {
-  if (resolved.roles.length === 0) return sessionCacheFile(dir, resolved.keys.name, resolved.mfaSerial)
+  if (resolved.roles.length === 0) return mfaSessionFileFor(resolved, dir)
   return roleCacheFile(dir, resolved.name, ...roleIdentity(resolved))
+}
+
+/** The cache file of the MFA session behind a resolved profile (its own, or its role's): one per long-term key and device. */
+export function mfaSessionFileFor(resolved: ResolvedProfile, dir: string): string {
+  return sessionCacheFile(dir, resolved.keys.accessKeyId, resolved.mfaSerial)
 }
 
 function roleIdentity(resolved: ResolvedProfile): string[] {
@@ -189,11 +194,15 @@ function keep(file: string, session: CachedSession): void {
   }
 }
 
-/** The MFA session (GetSessionToken) of the profile with the long-term keys, one per key profile and device. */
+/**
+ * The MFA session (GetSessionToken) of the long-term key and the device, whichever profiles name
+ * them: under the device's lock, a second caller (another profile with the same key and device)
+ * waits for the first and reuses its session instead of sending the same code again.
+ */
 function mfaSession(req: Request, wanted: {durationSeconds?: number; force?: boolean}): Promise<Result> {
   const {keys, mfaSerial} = req.resolved
   return cachedOrFetched(req, {
-    file: sessionCacheFile(req.dir, keys.name, mfaSerial),
+    file: mfaSessionFileFor(req.resolved, req.dir),
     lock: lockFile(req.dir, 'device', mfaSerial),
     purpose: `that is getting a session for ${mfaSerial}`,
     force: wanted.force,

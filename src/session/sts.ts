@@ -1,13 +1,15 @@
 /**
  * The calls to STS (and IAM), through the AWS SDK, loaded only on the paths that call them. Endpoint, region
- * and retries come from the SDK's own configuration; every call is bounded in time; every SDK error
+ * and retries come from the SDK's own configuration (what it would read in ~/.aws handed to it by
+ * src/aws/sdk-config.ts, so it parses neither file); every call is bounded in time; every SDK error
  * becomes one line that says what to do, with no secret in it.
  */
 import {MfaError} from '../cli/errors.js'
 import {say} from '../cli/output.js'
 import type {CachedSession, StsCredentials} from './cache.js'
 import {type CallContext, configuredEndpoint, stsHost} from '../aws/call-context.js'
-import {maskKeyId} from '../cli/redact.js'
+import {sdkFileSettings} from '../aws/sdk-config.js'
+import {maskKeyId, rememberSecret} from '../cli/redact.js'
 import {rfc3339} from '../cli/time.js'
 
 export type {CallContext} from '../aws/call-context.js'
@@ -59,13 +61,14 @@ function retriesThatKeepTheCode(env: NodeJS.ProcessEnv): object {
   }
 }
 
-function makeClient(Client: ClientClass, ctx: CallContext, sending: Sending = {}): SdkClient {
+function makeClient(Client: ClientClass, ctx: CallContext, sending: Sending, fileSettings: Record<string, unknown>): SdkClient {
   // The SDK warns on stderr that Node 20 support ends; that is for us, not for the user.
   const previous = process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
   try {
     const total = callTimeoutMs(ctx.env)
     return new Client({
+      ...fileSettings,
       region: ctx.region,
       credentials: ctx.credentials,
       ...(ctx.endpoint ? {endpoint: ctx.endpoint} : {}),
@@ -95,7 +98,7 @@ export async function callAws<M, T>(
   sending: Sending = {},
 ): Promise<T> {
   const mod = await load()
-  const client = makeClient(clientClass(mod) as ClientClass, ctx, sending)
+  const client = makeClient(clientClass(mod) as ClientClass, ctx, sending, await sdkFileSettings(ctx.service ?? 'STS', process.env))
   const total = callTimeoutMs(ctx.env)
   const abort = new AbortController()
   const timer = setTimeout(() => abort.abort(), total)
@@ -146,10 +149,24 @@ export function describeSkew(localMinusServerMs: number): string {
   return `${amount} ${localMinusServerMs > 0 ? 'ahead of' : 'behind'}`
 }
 
-function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date} | undefined, action: string): StsCredentials {
+/** What a successful call returned besides its fields: the HTTP status, for messages. */
+type Answer = {$metadata?: {httpStatusCode?: number}}
+
+/**
+ * The credentials in an answer. STS never answers a success without them: an answer that lacks
+ * them is a page in STS's place that happened to parse as XML (a captive portal's XHTML, whatever
+ * its Content-Type), and is named as such, as an answer that does not parse is.
+ */
+function toCredentials(
+  c: {AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date} | undefined,
+  action: string,
+  answer: {ctx: CallContext; out: Answer},
+): StsCredentials {
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !(c.Expiration instanceof Date) || Number.isNaN(c.Expiration.getTime())) {
-    throw new MfaError(`STS answered ${action} without complete credentials`, {hint: 'Check that AWS_ENDPOINT_URL_STS (or endpoint_url) points at STS.'})
+    throw notSts(whereTo(answer.ctx), action, answer.out.$metadata?.httpStatusCode)
   }
+  rememberSecret(c.SecretAccessKey)
+  rememberSecret(c.SessionToken)
   return {
     AccessKeyId: c.AccessKeyId,
     SecretAccessKey: c.SecretAccessKey,
@@ -159,18 +176,18 @@ function toCredentials(c: {AccessKeyId?: string; SecretAccessKey?: string; Sessi
 }
 
 export async function getSessionToken(ctx: CallContext, input: {serial: string; code: string; durationSeconds: number}): Promise<StsCredentials> {
-  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]}>(ctx, 'GetSessionToken', m =>
+  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]} & Answer>(ctx, 'GetSessionToken', m =>
     new m.GetSessionTokenCommand({SerialNumber: input.serial, TokenCode: input.code, DurationSeconds: input.durationSeconds}),
     {once: true},
   )
-  return toCredentials(out.Credentials, 'GetSessionToken')
+  return toCredentials(out.Credentials, 'GetSessionToken', {ctx, out})
 }
 
 export async function assumeRole(
   ctx: CallContext,
   input: {roleArn: string; sessionName: string; durationSeconds: number; externalId?: string; serial?: string; code?: string},
 ): Promise<Pick<CachedSession, 'Credentials' | 'AssumedRoleUser'>> {
-  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]; AssumedRoleUser?: {Arn?: string; AssumedRoleId?: string}}>(ctx, 'AssumeRole', m =>
+  const out = await send<{Credentials?: Parameters<typeof toCredentials>[0]; AssumedRoleUser?: {Arn?: string; AssumedRoleId?: string}} & Answer>(ctx, 'AssumeRole', m =>
     new m.AssumeRoleCommand({
       RoleArn: input.roleArn,
       RoleSessionName: input.sessionName,
@@ -183,14 +200,14 @@ export async function assumeRole(
   )
   const user = out.AssumedRoleUser
   return {
-    Credentials: toCredentials(out.Credentials, 'AssumeRole'),
+    Credentials: toCredentials(out.Credentials, 'AssumeRole', {ctx, out}),
     AssumedRoleUser: user?.Arn && user.AssumedRoleId ? {Arn: user.Arn, AssumedRoleId: user.AssumedRoleId} : undefined,
   }
 }
 
 export async function getCallerIdentity(ctx: CallContext): Promise<{Arn: string; Account: string; UserId: string}> {
-  const out = await send<{Arn?: string; Account?: string; UserId?: string}>(ctx, 'GetCallerIdentity', m => new m.GetCallerIdentityCommand({}))
-  if (!out.Arn || !out.Account || !out.UserId) throw new MfaError('STS answered GetCallerIdentity without an identity')
+  const out = await send<{Arn?: string; Account?: string; UserId?: string} & Answer>(ctx, 'GetCallerIdentity', m => new m.GetCallerIdentityCommand({}))
+  if (!out.Arn || !out.Account || !out.UserId) throw notSts(whereTo(ctx), 'GetCallerIdentity', out.$metadata?.httpStatusCode)
   return {Arn: out.Arn, Account: out.Account, UserId: out.UserId}
 }
 
@@ -233,21 +250,31 @@ interface Failure {
   afterRetries: string
 }
 
+/** The service a call went to, where, and the variable that sets where. */
+function whereTo(ctx: CallContext): Pick<Failure, 'svc' | 'endpoint' | 'envVar'> {
+  const svc = ctx.service ?? 'STS'
+  return {svc, endpoint: endpointLabel(ctx), envVar: `AWS_ENDPOINT_URL_${svc}`}
+}
+
 function readFailure(error: unknown, ctx: CallContext): Failure {
   const e = (error ?? {}) as SdkError
   const attempts = e.$metadata?.attempts
-  const svc = ctx.service ?? 'STS'
   return {
     e,
     name: e.name ?? e.Code ?? e.code ?? '',
     message: (e.message ?? '').trim(),
     status: e.$metadata?.httpStatusCode ?? e.$response?.statusCode,
     network: networkCode(e),
-    endpoint: endpointLabel(ctx),
-    envVar: `AWS_ENDPOINT_URL_${svc}`,
-    svc,
+    ...whereTo(ctx),
     afterRetries: attempts && attempts > 1 ? ` after ${attempts} attempts` : '',
   }
+}
+
+/** The endpoint answered, but not as the service does: a captive portal, a proxy's page, a wrong endpoint. */
+function notSts({svc, endpoint, envVar}: Pick<Failure, 'svc' | 'endpoint' | 'envVar'>, action: string, status?: number): MfaError {
+  return new MfaError(`the endpoint ${endpoint} answered ${action} with something that is not ${svc}${status ? ` (HTTP ${status})` : ''}`, {
+    hint: `A captive portal, proxy or wrong ${envVar}? Sign in to the network or fix the endpoint, then try again.`,
+  })
 }
 
 function describeSdkError(error: unknown, action: string, ctx: CallContext, timedOutAfterMs?: number): MfaError {
@@ -349,19 +376,21 @@ function serviceAnswer({name, message, status, svc, endpoint, envVar, afterRetri
     return new MfaError(`${svc} rejected ${action}: ${firstLine(message)}`)
   }
   // An error STS itself answered with (its XML parsed, its code named): reported as STS says it.
-  if (status !== undefined && status >= 400 && e.$fault === 'client' && /^[A-Z][A-Za-z0-9.]*$/.test(name) && !/deserializ/i.test(message)) {
+  // "Unknown" is the SDK's name for an error answer in which it found no code: a page, not STS.
+  if (status !== undefined && status >= 400 && e.$fault === 'client' && /^[A-Z][A-Za-z0-9.]*$/.test(name) && !UNNAMED.has(name) && !/deserializ/i.test(message)) {
     return new MfaError(`${svc} refused ${action}: ${name}${message ? `: ${firstLine(message)}` : ''}`, {
       hint: name === 'RegionDisabledException' ? `Activate ${svc} in this region (IAM account settings) or use another region.` : undefined,
     })
   }
   // Deserialization failures: the endpoint answered, but not as STS does (a captive portal, a proxy page).
   if (/deserializ|Unexpected token|Expected closing|non-whitespace|char '|not valid XML|Invalid character|must start with/i.test(message) || e.$response || (status !== undefined && status < 300)) {
-    return new MfaError(`the endpoint ${endpoint} answered ${action} with something that is not ${svc}${status ? ` (HTTP ${status})` : ''}`, {
-      hint: `A captive portal, proxy or wrong ${envVar}? Sign in to the network or fix the endpoint, then try again.`,
-    })
+    return notSts({svc, endpoint, envVar}, action, status)
   }
   return undefined
 }
+
+/** The names the SDK gives an error answer in which it found no error code of the service's. */
+const UNNAMED = new Set(['Unknown', 'UnknownError'])
 
 function firstLine(text: string): string {
   return text.split('\n')[0].slice(0, 300)

@@ -412,7 +412,7 @@ class LocalStsServer implements LocalSts {
         return true
       case 'garbage':
         call.code = 'Fault:garbage'
-        this.send(res, 200, CAPTIVE_PORTAL_HTML, 'text/html; charset=utf-8', requestId)
+        this.send(res, fault.status ?? 200, fault.body ?? CAPTIVE_PORTAL_HTML, fault.contentType ?? 'text/html; charset=utf-8', requestId)
         return true
       case 'slow':
         await new Promise<void>((resolve) => {
@@ -927,6 +927,9 @@ function validateFaultRule(rule: FaultRule): void {
   const f = rule?.fault as Fault | undefined
   if (!f || !FAULT_KINDS.has(f.kind)) throw new Error(`unknown fault kind: ${JSON.stringify(f?.kind)}`)
   if (f.kind === 'status' && !(Number.isInteger(f.status) && f.status >= 100 && f.status <= 599)) {
+    throw new Error('fault.status must be an HTTP status')
+  }
+  if (f.kind === 'garbage' && f.status !== undefined && !(Number.isInteger(f.status) && f.status >= 100 && f.status <= 599)) {
     throw new Error('fault.status must be an HTTP status')
   }
   if (f.kind === 'slow' && !(typeof f.delayMs === 'number' && f.delayMs >= 0)) throw new Error('fault.delayMs must be >= 0')

@@ -37,7 +37,7 @@ export type Fault =
   | {kind: 'throttle'} // 400 Throttling "Rate exceeded"
   | {kind: 'slow'; delayMs: number} // answers (correctly) after the delay
   | {kind: 'hang'} // never answers (socket kept open until close())
-  | {kind: 'garbage'} // 200 text/html captive-portal page
+  | {kind: 'garbage'; body?: string; contentType?: string; status?: number} // a captive-portal HTML page (CAPTIVE_PORTAL_HTML unless a body is given): 200 text/html unless told otherwise (text/xml: a portal that lies)
   | {kind: 'reset'} // destroys the socket
 
 export interface FaultRule {

@@ -62,3 +62,14 @@ export const CAPTIVE_PORTAL_HTML = `<!DOCTYPE html>
 </body>
 </html>
 `
+
+/**
+ * A captive portal's page that is well-formed XML (XHTML): an XML parser reads it without an error,
+ * and finds no STS answer in it. Served as text/xml it is a portal that names the wrong type.
+ */
+export const CAPTIVE_PORTAL_XHTML = `<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml">
+<head><title>Welcome to Airport Free Wi-Fi</title></head>
+<body><h1>Sign in to continue</h1><p>Please accept the terms of use to access the Internet.</p></body>
+</html>
+`

@@ -14,6 +14,7 @@ import {NodeHttpHandler} from '@smithy/node-http-handler'
 import {SignatureV4} from '@smithy/signature-v4'
 
 import {
+  CAPTIVE_PORTAL_XHTML,
   DEMO,
   MESSAGES,
   base32Decode,
@@ -654,6 +655,16 @@ describe('faults', () => {
     expect(raw.status).toBe(200)
     expect(raw.headers.get('content-type')).toMatch(/^text\/html/)
     expect(raw.text).toMatch(/<html>/)
+  })
+
+  test('garbage with a chosen body, Content-Type and status: a portal that calls its page XML', async () => {
+    const u = newUser()
+    server.fail({fault: {kind: 'garbage', body: CAPTIVE_PORTAL_XHTML, contentType: 'text/xml', status: 403}, times: 1})
+    const raw = await rawCall('Action=GetCallerIdentity&Version=2011-06-15', keysOf(u))
+    expect(raw.status).toBe(403)
+    expect(raw.headers.get('content-type')).toBe('text/xml')
+    expect(raw.text).toBe(CAPTIVE_PORTAL_XHTML)
+    expect(() => server.fail({fault: {kind: 'garbage', status: 42}})).toThrow('fault.status must be an HTTP status')
   })
 
   test('reset destroys the socket', async () => {

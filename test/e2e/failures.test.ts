@@ -36,7 +36,7 @@ describe('files', () => {
     writeFileSync(file, readFileSync(file, 'utf8').slice(0, 100))
     const r = await world.mfa(['login', '-t', await world.freshCode()])
     expect(r.code).toBe(0)
-    expect(r.stderr).toMatch(/^mfa: ignoring the cached session in .*session-default-[0-9a-f]+\.json: it is not valid JSON \(corrupt or truncated\); it will be replaced$/m)
+    expect(r.stderr).toMatch(/^mfa: ignoring the cached session in .*session-demo-[0-9a-f]+\.json: it is not valid JSON \(corrupt or truncated\); it will be replaced$/m)
     expect(JSON.parse(readFileSync(file, 'utf8')).Credentials.AccessKeyId).toMatch(/^ASIA/)
   })
 

@@ -4,12 +4,12 @@
  * does not call STS when there are no keys to call it with, so its clock check is "skipped"
  * rather than a network error.
  */
-import {rmSync} from 'node:fs'
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {BIN, ROOT} from '../helpers/cli.js'
 import {describeWith} from '../helpers/tools.js'
 import {terminal, type Terminal} from '../helpers/tmux.js'
-import {makeWorld, type World} from '../helpers/world.js'
+import {DEMO, makeWorld, type World} from '../helpers/world.js'
 
 let world: World
 let term: Terminal | undefined
@@ -55,5 +55,33 @@ describeWith(['tmux'], 'on a terminal', () => {
     const screen = (await term.screen()).replace(/\n(?!mfa:|hint:)/g, '')
     expect(screen).toContain(STEPS.trim())
     expect(screen).not.toMatch(/MFA code/)
+  })
+})
+
+describe('a profile name of 40 or more letters is shown as written, secrets still never', () => {
+  // 45 base64 characters: what a secret key looks like to a pattern, and a name someone chose.
+  const LONG = 'TeamAlphaProductionAccountAdministratorsGroup'
+
+  test('named by --profile or AWS_PROFILE: in the message and every step of the hint', async () => {
+    for (const [args, env] of [[['login', '-p', LONG], {}], [['login'], {AWS_PROFILE: LONG}]] as const) {
+      const r = await world.mfa([...args], {env: world.env(env)})
+      expect(r.code).toBe(1)
+      expect(r.stderr).not.toContain('[redacted]')
+      expect(r.stderr.split('\n')[0]).toBe(`mfa: profile "${LONG}" is not in ~/.aws/config or ~/.aws/credentials`)
+      expect(r.stderr.split(LONG).length - 1).toBe(5)
+    }
+  })
+
+  test('in the list of known profiles, and in a message about its settings, without its secret key', async () => {
+    mkdirSync(join(world.home, '.aws'), {mode: 0o700})
+    writeFileSync(join(world.home, '.aws', 'config'), `[profile ${LONG}]\nregion = us-east-1\n`, {mode: 0o600})
+    writeFileSync(join(world.home, '.aws', 'credentials'), `[${LONG}]\naws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n`, {mode: 0o600})
+    const unknown = await world.mfa(['login', '-p', 'nope'])
+    expect(unknown.stderr).toBe(`mfa: profile "nope" is not in ~/.aws/config or ~/.aws/credentials\nhint: Known profiles: ${LONG}. Pick one with --profile.\n`)
+    const noDevice = await world.mfa(['login', '-p', LONG, '--debug'])
+    expect(noDevice.code).toBe(1)
+    expect(noDevice.stderr).toMatch(new RegExp(`^mfa: profile "${LONG}" has no MFA device`))
+    expect(noDevice.stderr).not.toContain('[redacted]')
+    expect(noDevice.stderr).not.toContain(DEMO.secretAccessKey)
   })
 })

@@ -21,7 +21,7 @@ afterEach(async () => {
   await world.close()
 })
 
-const sessionPath = () => sessionCacheFile(world.cacheDir, 'default', DEMO.mfaSerial)
+const sessionPath = () => sessionCacheFile(world.cacheDir, DEMO.accessKeyId, DEMO.mfaSerial)
 const usedPath = () => join(world.cacheDir, `used-${hashKey('used', DEMO.mfaSerial)}.json`)
 const lockPath = () => join(world.cacheDir, `device-${hashKey('device', DEMO.mfaSerial)}.lock`)
 const ESC = '\x1b'
@@ -95,7 +95,7 @@ describe('links in the cache directory are never followed', () => {
     mkdirSync(sessionPath())
     const r = await world.mfa(['login', '-t', await world.freshCode()])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^mfa: ~\/\.aws\/mfa\/session-default-[0-9a-f]+\.json is a directory, where mfa keeps a session\n/)
+    expect(r.stderr).toMatch(/^mfa: ~\/\.aws\/mfa\/session-demo-[0-9a-f]+\.json is a directory, where mfa keeps a session\n/)
     expect(world.sts.count('GetSessionToken')).toBe(0)
   })
 })
@@ -301,7 +301,7 @@ describeWith(['unshare'], 'a full disk', () => {
   test('room for the lock only: the message says which session was lost, and no lock is left', async () => {
     const r = await loginOnFullDisk(4096)
     expect(world.sts.count('GetSessionToken')).toBe(1)
-    expect(r.stdout).toMatch(/^exit=1\nmfa: the session STS issued \(until \S+\) was lost: it could not be kept: could not write ~\/cache\/session-default-[0-9a-f]+\.json: no space left on the device/)
+    expect(r.stdout).toMatch(/^exit=1\nmfa: the session STS issued \(until \S+\) was lost: it could not be kept: could not write ~\/cache\/session-demo-[0-9a-f]+\.json: no space left on the device/)
     expect(r.stdout).toMatch(/\nlocks=0\n$/)
     expect(r.stdout).not.toContain('SecretAccessKey')
   })

@@ -2,8 +2,11 @@
  * Faults and bad input during login: one line (and a hint), a non-zero exit, no stack trace, no
  * secret, and every file as it was.
  */
-import {writeFileSync} from 'node:fs'
+import {readdirSync, writeFileSync} from 'node:fs'
+import {BIN} from '../helpers/cli.js'
+import {describeWith} from '../helpers/tools.js'
 import {DEMO, makeWorld, type World} from '../helpers/world.js'
+import {CAPTIVE_PORTAL_HTML, CAPTIVE_PORTAL_XHTML} from '../../sts-server/src/index.js'
 import type {RunResult} from '../helpers/cli.js'
 
 let world: World
@@ -111,6 +114,49 @@ test('an answer that is not STS (a captive portal)', async () => {
   world.sts.fail({fault: {kind: 'garbage'}})
   const r = await fails(['login', '-t', await world.freshCode()])
   expect(r.stderr).toMatch(/^mfa: the endpoint http:\/\/127\.0\.0\.1:\d+ answered GetSessionToken with something that is not STS \(HTTP 200\)\nhint: A captive portal/)
+})
+
+describe("an HTML page in STS's place is named as not STS, whatever its Content-Type and however well-formed", () => {
+  const NOT_STS = (status: number) =>
+    new RegExp(`^mfa: the endpoint http://127\\.0\\.0\\.1:\\d+ answered GetSessionToken with something that is not STS \\(HTTP ${status}\\)\nhint: A captive portal, proxy or wrong AWS_ENDPOINT_URL_STS\\? Sign in to the network or fix the endpoint, then try again\\.\n$`)
+  test.each([
+    ['a page that parses as XML (XHTML), as text/xml', CAPTIVE_PORTAL_XHTML, 'text/xml', 200],
+    ['a page that parses as XML (XHTML), as text/html', CAPTIVE_PORTAL_XHTML, 'text/html; charset=utf-8', 200],
+    ['a page that does not parse, as text/xml', CAPTIVE_PORTAL_HTML, 'text/xml', 200],
+    ['a page that parses as XML, with HTTP 403, as application/xml', CAPTIVE_PORTAL_XHTML, 'application/xml', 403],
+  ])('%s', async (_name, body, contentType, status) => {
+    world.sts.fail({fault: {kind: 'garbage', body, contentType, status}, actions: ['GetSessionToken']})
+    const before = [world.read(world.configPath), world.read(world.credentialsPath)]
+    const r = await fails(['login', '-t', await world.freshCode()])
+    expect(r.stderr).toMatch(NOT_STS(status))
+    // The code went out with the request, so it is recorded as used; no session, no file changed.
+    expect([world.read(world.configPath), world.read(world.credentialsPath)]).toEqual(before)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+})
+
+describeWith(['unshare'], 'China (cn-north-1): the endpoint is named with .com.cn, and nothing reaches the network', () => {
+  // A network namespace of its own with no interface up: the name lookup fails at once, here and
+  // in CI alike, and no request can leave for the real AWS.
+  const offline = (args: string[]) =>
+    world.run('unshare', ['--user', '--map-root-user', '--net', process.execPath, BIN, ...args], {env: world.env({AWS_ENDPOINT_URL_STS: undefined, AWS_ENDPOINT_URL_IAM: undefined})})
+  beforeEach(() => {
+    writeFileSync(world.configPath, '[default]\nregion = cn-north-1\nmfa_serial = arn:aws-cn:iam::123456789012:mfa/demo\n')
+  })
+
+  test('login: cannot reach sts.cn-north-1.amazonaws.com.cn, and the code was not spent', async () => {
+    const r = await offline(['login', '-t', await world.freshCode()])
+    expect(r).toMatchObject({code: 1, stdout: ''})
+    expect(r.stderr).toMatch(/^mfa: cannot reach STS at sts\.cn-north-1\.amazonaws\.com\.cn: (name lookup failed|host not found|network unreachable)\nhint: /)
+    expect(readdirSync(world.cacheDir).filter(n => n.startsWith('used-'))).toEqual([])
+    expect(world.sts.count('*')).toBe(0)
+  })
+
+  test('doctor: its clock check names https://sts.cn-north-1.amazonaws.com.cn', async () => {
+    const r = await offline(['doctor', '--json'])
+    const clock = (JSON.parse(r.stdout) as {checks: Array<{check: string; message: string}>}).checks.find(c => c.check === 'clock')
+    expect(clock?.message).toMatch(/^cannot reach STS at https:\/\/sts\.cn-north-1\.amazonaws\.com\.cn /)
+  })
 })
 
 test('a malformed config file: file and line number', async () => {

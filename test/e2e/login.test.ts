@@ -6,6 +6,7 @@ import {chmodSync, existsSync, readdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {clockTexts, leftTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
+import {ROOT} from '../helpers/cli.js'
 import {DEMO, DEMO_CONFIG, DEMO_CREDENTIALS, makeWorld, type World} from '../helpers/world.js'
 
 let world: World
@@ -229,6 +230,33 @@ describe("the endpoint from the profile's own configuration", () => {
     const env = world.env()
     delete env.AWS_ENDPOINT_URL_STS
     const r = await world.mfa(['login', '-t', await world.freshCode()], {env})
+    expect(r.code).toBe(0)
+    expect(gst()).toBe(1)
+  })
+})
+
+describe('the AWS SDK reads neither ~/.aws file: mfa hands it what it would find there', () => {
+  // A preload that says on stderr when the SDK reads a file under .aws/ (test/helpers/sdk-file-reads.cjs).
+  const watched = (extra: NodeJS.ProcessEnv = {}) => world.env({NODE_OPTIONS: `-r ${join(ROOT, 'test', 'helpers', 'sdk-file-reads.cjs')}`, ...extra})
+
+  test('login, a role through credential-process, and status: no read by the SDK, the same calls as before', async () => {
+    writeFileSync(world.configPath, `${DEMO_CONFIG}\n[profile admin]\nrole_arn = ${DEMO.roleArn}\nsource_profile = default\n`)
+    for (const args of [['login', '-t', await world.freshCode()], ['credential-process', '-p', 'admin'], ['status']]) {
+      const r = await world.mfa(args, {env: watched()})
+      expect({args, code: r.code}).toEqual({args, code: 0})
+      expect(r.stderr).not.toContain('SDK READ')
+    }
+    expect(gst()).toBe(1)
+    expect(world.sts.count('AssumeRole', c => c.ok)).toBe(1)
+  })
+
+  test('the settings of the AWS_PROFILE profile, as the SDK reads them: its services section names the endpoint', async () => {
+    // The SDK reads its settings from AWS_PROFILE's profile (here "sdk"), not from the profile mfa works on.
+    writeFileSync(world.configPath, `${DEMO_CONFIG}\n[profile sdk]\nservices = local\nmax_attempts = 1\n\n[services local]\nsts =\n  endpoint_url = ${world.sts.url}\n`)
+    const env = watched({AWS_PROFILE: 'sdk'})
+    delete env.AWS_ENDPOINT_URL_STS
+    const r = await world.mfa(['login', '-p', 'default', '-t', await world.freshCode()], {env})
+    expect(r.stderr).not.toContain('SDK READ')
     expect(r.code).toBe(0)
     expect(gst()).toBe(1)
   })

@@ -7,6 +7,7 @@ import {BIN, ROOT} from '../helpers/cli.js'
 import {describeWith} from '../helpers/tools.js'
 import {terminal, type Terminal} from '../helpers/tmux.js'
 import {makeWorld, type World} from '../helpers/world.js'
+import {caseEnv, SEGMENT_CASES} from '../helpers/segment-cases.js'
 
 let world: World
 let term: Terminal | undefined
@@ -29,6 +30,14 @@ test('MFA_PROMPT_FORMAT sets the text; --format comes before it', async () => {
 
 test('MFA_PROMPT_COLOR=0 does not turn off an explicit --color', async () => {
   expect((await world.mfa(['prompt', '--color'], {env: expired({MFA_PROMPT_COLOR: '0'})})).stdout).toBe('\u001B[31maws:work expired\u001B[0m\n')
+})
+
+// Colour follows a terminal here, and the test has none: the flag says what the case's settings say.
+test.each(SEGMENT_CASES.map(c => [c.name, c] as const))('the table of segment cases (test/helpers/segment-cases.ts): %s', async (_, c) => {
+  const color = c.color !== '0' && !c.noColor ? '--color' : '--no-color'
+  const r = await world.mfa(['prompt', color], {env: world.env(caseEnv(c, Math.floor(Date.now() / 1000)))})
+  expect(r).toMatchObject({code: 0, stderr: ''})
+  expect(r.stdout).toBe(c.want && `${c.want}\n`)
 })
 
 describeWith(['tmux'], 'on a terminal', () => {

@@ -13,6 +13,7 @@ import {renderInit} from '../../src/shells/index.js'
 import {renderSegment} from '../../src/shells/segment.js'
 import {caseEnv, SEGMENT_CASES} from '../helpers/segment-cases.js'
 import {describeWith, which} from '../helpers/tools.js'
+import {plain, psQuote, pwsh, PWSH, PWSH_QUIET} from '../helpers/pwsh.js'
 
 const SHELL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shell')
 const ESC = '\u001B'
@@ -786,6 +787,26 @@ describe('one table of prompt-segment cases in every shell (test/helpers/segment
       })
       const r = await fish(`${load.fish()}\n${code.join('\n')}`)
       expect(r.stderr).toBe('')
+      expect(r.stdout).toBe(want)
+    })
+  })
+
+  describeWith([PWSH], 'PowerShell', () => {
+    test('every case', async () => {
+      const ps1 = join(work, 'init.ps1')
+      writeFileSync(ps1, renderInit('powershell', fakeBin, SHELL_DIR))
+      const now = '[DateTimeOffset]::UtcNow.ToUnixTimeSeconds()'
+      // An empty value assigned to $env:X removes X, as an empty variable is no setting in the other shells;
+      // pwsh writes no colour under TERM=dumb.
+      const code = SEGMENT_CASES.map(c => {
+        const vars = Object.entries(caseEnv(c, 0)).map(([k, v]) => `$env:${k} = ${k === 'MFA_EXPIRY' ? expiry(c, `[string](${now} + OFFSET)`, psQuote) : psQuote(v)}`)
+        return `${vars.join('; ')}; (mfa_prompt) + '#'`
+      })
+      const r = await pwsh(`Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'\nGet-Content -Raw -LiteralPath ${psQuote(ps1)} | Invoke-Expression\n${code.join('\n')}`, {
+        env: {...env({TERM: undefined}), ...PWSH_QUIET},
+        cwd: work,
+      })
+      expect(plain(r.stderr)).toBe('')
       expect(r.stdout).toBe(want)
     })
   })

@@ -3,7 +3,7 @@
  * line that names the problem, then one hint that shows the right form, with exit code 2 (the one
  * rule of src/cli/errors.ts). And `mfa` alone starts with "START HERE", as gh and aws do.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {BIN, ROOT, mfa} from '../helpers/cli.js'
@@ -44,6 +44,42 @@ describe('a usage error is one line, one hint with the right form, exit 2', () =
     const [fast, slow] = await Promise.all([mfa(['env', '--bogus'], {env: env()}), mfa(['env', '--bogus'], {env: {...env(), MFA_NO_FAST_PATH: '1'}})])
     expect(fast).toMatchObject({code: 2, stderr: slow.stderr})
     expect(slow.code).toBe(2)
+  })
+})
+
+describe('one rule for --profile on every command that takes it (src/cli/profile-name.ts)', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {commands: Record<string, {flags: Record<string, unknown>}>}
+  const commands = Object.entries(manifest.commands)
+    .filter(([, c]) => c.flags.profile)
+    .map(([id]) => id.split(':'))
+  const FAST = new Set(['env', 'exec', 'credential-process', 'prompt', 'status'])
+  const dash = /^mfa: --profile "-dash" is not a profile name: a name cannot start with "-"$/
+  const hint = /^hint: Give the name of a profile after --profile \(-p NAME\)/
+  // `-p -dash` on a command with a -d flag is oclif's "Flag --profile expects a value": refused too.
+  const refused = /^mfa: (--profile "-dash" is not a profile name: a name cannot start with "-"|Flag --profile expects a value)$/
+
+  test.each(commands.map(words => [words.join(' '), words] as const))('mfa %s: -p -dash, --profile=--dash and -p \'\' are refused, nothing read or written', async (_name, words) => {
+    const before = readdirSync(home)
+    // The commands of src/fast.ts start without oclif unless MFA_NO_FAST_PATH is set: both ways.
+    for (const e of FAST.has(words.join(' ')) ? [env(), {...env(), MFA_NO_FAST_PATH: '1'}] : [env()]) {
+      for (const [args, problem] of [[['-p', '-dash'], refused], [['--profile=--dash'], /^mfa: --profile "--dash" is not a profile name/], [['-p', ''], /^mfa: --profile is empty$/]] as const) {
+        const r = await mfa([...words, ...args], {env: e})
+        const lines = r.stderr.trimEnd().split('\n')
+        expect({args, code: r.code, stdout: r.stdout, lines: lines.length}).toEqual({args, code: 2, stdout: '', lines: 2})
+        expect(lines[0]).toMatch(problem)
+        expect(lines[1]).toMatch(/^hint: /)
+      }
+    }
+    expect(readdirSync(home)).toEqual(before)
+  })
+
+  test('logout -p -dash says what login says with --profile=--dash', async () => {
+    const logout = await mfa(['logout', '-p', '-dash'], {env: env()})
+    expect(logout.stderr.split('\n')[0]).toMatch(dash)
+    expect(logout.stderr.split('\n')[1]).toMatch(hint)
+    const login = await mfa(['login', '--profile=--dash'], {env: env()})
+    expect(login.code).toBe(2)
+    expect(login.stderr).toMatch(/^mfa: --profile "--dash" is not a profile name/)
   })
 })
 

@@ -1,7 +1,7 @@
 /**
  * One table of prompt-segment cases for every implementation of the segment: src/shells/segment.ts
- * and the scripts in shell/ (mfa.bash, mfa.zsh, mfa.fish; mfa.ps1 has no PowerShell to run in
- * here). Each row is what a prompt sees in its environment, and the text the segment must be.
+ * (as `mfa prompt` too) and the scripts in shell/ (mfa.bash, mfa.zsh, mfa.fish, mfa.ps1). Each row
+ * is what a prompt sees in its environment, and the text the segment must be.
  */
 const YELLOW = '\u001B[33m'
 const RED = '\u001B[31m'
@@ -38,6 +38,12 @@ export const SEGMENT_CASES: readonly SegmentCase[] = [
   {name: 'MFA_EXPIRY negative: nothing', profile: 'p', expiry: '-5', want: ''},
   {name: 'MFA_EXPIRY empty: nothing', profile: 'p', expiry: '', want: ''},
   {name: 'MFA_EXPIRY too long: nothing', profile: 'p', expiry: '1234567890123456789', want: ''},
+  // The longest session is GetSessionToken's 36 hours (MAX_SECONDS_LEFT adds 15 minutes of clock skew).
+  {name: '36 hours left: shown', profile: 'p', expiry: 36 * 3600 + 30, want: 'aws:p 36h00m'},
+  {name: 'more than 36h15m left: nothing', profile: 'p', expiry: 36 * 3600 + 15 * 60 + 30, want: ''},
+  {name: 'MFA_EXPIRY thousands of years ahead: nothing', profile: 'p', expiry: '99999999999', want: ''},
+  {name: 'MFA_EXPIRY of 15 nines: nothing', profile: 'p', expiry: '999999999999999', want: ''},
+  {name: 'MFA_EXPIRY of 20 nines (beyond 64-bit arithmetic): nothing', profile: 'p', expiry: '99999999999999999999', want: ''},
 ]
 
 /** The variables of a case, with MFA_EXPIRY counted from `now` (epoch seconds). */

@@ -1,4 +1,4 @@
-import {maskKeyId, redact} from '../../../src/cli/redact.js'
+import {keepName, maskKeyId, redact, rememberSecret} from '../../../src/cli/redact.js'
 
 describe('redact', () => {
   test('secret keys, session tokens and codes after token-code are removed', () => {
@@ -70,5 +70,39 @@ describe('maskKeyId', () => {
   })
   test('eight characters or fewer show nothing', () => {
     expect(maskKeyId('AKIAMPLE')).toBe('…')
+  })
+})
+
+describe("redact: profile names are the user's own text, secrets held are never shown", () => {
+  // The registries are per process: each test uses values of its own.
+  test('a profile name of 40 or more base64 characters is shown as written', () => {
+    const name = 'TeamAlphaProductionAccountAdministrators42'
+    expect(redact(`profile "${name}" is not in ~/.aws/config`)).toBe('profile "[redacted]" is not in ~/.aws/config')
+    keepName(name)
+    expect(redact(`profile "${name}" is not in ~/.aws/config; hint: mfa login -p ${name}`)).toBe(`profile "${name}" is not in ~/.aws/config; hint: mfa login -p ${name}`)
+  })
+  test('a run inside a name that is quoted apart in a hint stays too', () => {
+    const tail = 'b'.repeat(45)
+    keepName(`it's${tail}`)
+    expect(redact(`mfa login -p 'it'\\''s${tail}'`)).toBe(`mfa login -p 'it'\\''s${tail}'`)
+  })
+  test('a secret held is removed wherever it is, even inside a longer word or shorter than 40', () => {
+    const held = 'Xy7/short+secretKey22'
+    rememberSecret(held)
+    expect(redact(`key=${held} in a${held}b`)).toBe('key=[redacted] in a[redacted]b')
+  })
+  test('a secret held is removed even from a name that holds it', () => {
+    const held = 'Q'.repeat(20) + 'zz/9+'.repeat(5)
+    rememberSecret(held)
+    keepName(`p-${held}`)
+    expect(redact(`profile "p-${held}"`)).toBe('profile "p-[redacted]"')
+  })
+  test('a secret never held still looks like one, next to a name that does not contain it', () => {
+    keepName('short')
+    expect(redact('wJalrXUtnFEMI/K7MDENG/bPxRfiCYNEWKEYXXXXX and short')).toBe('[redacted] and short')
+  })
+  test('values shorter than 16 characters are not remembered (they could be words)', () => {
+    rememberSecret('123456')
+    expect(redact('account 123456')).toBe('account 123456')
   })
 })

@@ -76,19 +76,20 @@ describe('file names', () => {
     expect(hashKey('a', 'b')).not.toBe(hashKey('b', 'a'))
     expect(hashKey('')).toBe('811c9dc5cbf29ce4')
   })
-  test('a session file is named after the profile, made safe, and keyed by profile and device', () => {
-    const file = sessionCacheFile('/c', 'my work/prod', 'arn:1')
-    expect(file).toBe(`/c/session-my_work_prod-${hashKey('session', 'my work/prod', 'arn:1')}.json`)
-    expect(sessionCacheFile('/c', 'p', 'arn:2')).not.toBe(sessionCacheFile('/c', 'p', 'arn:1'))
+  test('a session file is named after the device, made safe, and keyed by access key and device (not by profile)', () => {
+    const file = sessionCacheFile('/c', 'AKIA1', 'arn:aws:iam::1:mfa/my work/prod')
+    expect(file).toBe(`/c/session-prod-${hashKey('session', 'AKIA1', 'arn:aws:iam::1:mfa/my work/prod')}.json`)
+    expect(sessionCacheFile('/c', 'AKIA1', 'arn:2')).not.toBe(sessionCacheFile('/c', 'AKIA1', 'arn:1'))
+    expect(sessionCacheFile('/c', 'AKIA2', 'arn:1')).not.toBe(sessionCacheFile('/c', 'AKIA1', 'arn:1'))
   })
   test('hashKey: always 16 digits, leading zeros kept', () => {
     for (let i = 0; i < 500; i++) expect(hashKey(`profile-${i}`)).toMatch(/^[0-9a-f]{16}$/)
   })
   test('a run of unsafe characters becomes one _', () => {
-    expect(sessionCacheFile('/c', 'a  b', 's')).toBe(`/c/session-a_b-${hashKey('session', 'a  b', 's')}.json`)
+    expect(sessionCacheFile('/c', 'K', 'a  b')).toBe(`/c/session-a_b-${hashKey('session', 'K', 'a  b')}.json`)
   })
-  test('a long profile name is cut to 40 characters in the name', () => {
-    expect(sessionCacheFile('/c', 'x'.repeat(50), 's')).toBe(`/c/session-${'x'.repeat(40)}-${hashKey('session', 'x'.repeat(50), 's')}.json`)
+  test('a long device name is cut to 40 characters in the name', () => {
+    expect(sessionCacheFile('/c', 'K', 'x'.repeat(50))).toBe(`/c/session-${'x'.repeat(40)}-${hashKey('session', 'K', 'x'.repeat(50))}.json`)
   })
   test('a role file is keyed by everything that makes the role session', () => {
     expect(roleCacheFile('/c', 'admin', 'arn:1', 'AKIA')).toBe(`/c/role-admin-${hashKey('role', 'admin', 'arn:1', 'AKIA')}.json`)

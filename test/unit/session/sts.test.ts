@@ -50,6 +50,10 @@ describe('describeStsError: no answer', () => {
   test('the network code may sit in the cause', () => {
     expect(describe_(Object.assign(new Error('fetch failed'), {cause: {code: 'ECONNREFUSED'}})).message).toMatch(/connection refused$/)
   })
+  test('China: the endpoint named ends in .com.cn', () => {
+    expect(describe_(networkError('ENOTFOUND'), {...keys, region: 'cn-north-1'}).message).toBe('cannot reach STS at sts.cn-north-1.amazonaws.com.cn: host not found')
+    expect(describe_(networkError('ENOTFOUND'), {...keys, region: 'cn-northwest-1'}).message).toBe('cannot reach STS at sts.cn-northwest-1.amazonaws.com.cn: host not found')
+  })
   test('the endpoint named is the configured one; IAM names its own variable', () => {
     const iam: CallContext = {...keys, service: 'IAM', env: {AWS_ENDPOINT_URL_IAM: 'http://127.0.0.1:9'}}
     const e = describe_(networkError('ECONNREFUSED'), iam, 'ListMFADevices')

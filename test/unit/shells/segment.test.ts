@@ -1,7 +1,11 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import fc from 'fast-check'
-import {applyFormat, DEFAULT_FORMAT, formatTimeLeft, renderSegment} from '../../../src/shells/segment.js'
+import {applyFormat, DEFAULT_FORMAT, formatTimeLeft, MAX_SECONDS_LEFT, parseExpiry, renderSegment} from '../../../src/shells/segment.js'
+import {ROOT} from '../../helpers/cli.js'
 import {SEGMENT_CASES} from '../../helpers/segment-cases.js'
 
+const SHELL_DIR = join(ROOT, 'shell')
 const YELLOW = '\u001B[33m'
 const RED = '\u001B[31m'
 const RESET = '\u001B[0m'
@@ -105,9 +109,16 @@ describe('renderSegment', () => {
 
 describe('the table of segment cases that the shell scripts also run (test/helpers/segment-cases.ts)', () => {
   const now = 1_700_000_000
-  // MFA_EXPIRY as text is read by the scripts alone: `mfa prompt` reads it with Number().
-  test.each(SEGMENT_CASES.filter(c => typeof c.expiry === 'number').map(c => [c.name, c] as const))('%s', (_, c) => {
+  // MFA_EXPIRY as text is read as `mfa prompt` reads it, with parseExpiry.
+  test.each(SEGMENT_CASES.map(c => [c.name, c] as const))('%s', (_, c) => {
     const color = c.color !== '0' && !c.noColor
-    expect(renderSegment({profile: c.profile, expiry: now + (c.expiry as number), now, format: c.format, color})).toBe(c.want)
+    const expiry = typeof c.expiry === 'number' ? now + c.expiry : parseExpiry(c.expiry)
+    expect(renderSegment({profile: c.profile, expiry, now, format: c.format, color})).toBe(c.want)
+  })
+
+  test('the scripts in shell/ use the same longest time left as MAX_SECONDS_LEFT', () => {
+    for (const file of ['mfa.bash', 'mfa.zsh', 'mfa.fish', 'mfa.ps1']) {
+      expect(readFileSync(join(SHELL_DIR, file), 'utf8')).toContain(String(MAX_SECONDS_LEFT))
+    }
   })
 })
