@@ -7,7 +7,9 @@
 # module's first cmdlet imports the module), no regex, no -eq on strings (culture-aware, it loads
 # ICU), no nested script block (compiled on first call), each a few milliseconds or more.
 $__mfa_state = 'missing'
-foreach ($__mfa_dir in ([string][Environment]::GetEnvironmentVariable('PATH')).Split([IO.Path]::PathSeparator)) {
+# Each .NET type and method used costs pwsh a first binding, so few of them; ':' as PATH's
+# separator (mfa writes this file on Unix only, where npm puts the file itself on PATH).
+foreach ($__mfa_dir in ([string][Environment]::GetEnvironmentVariable('PATH')).Split(':')) {
     if (-not $__mfa_dir -or -not [IO.File]::Exists([IO.Path]::Combine($__mfa_dir, 'mfa'))) { continue }
     $__mfa_state = 'stale'
     if ([IO.Path]::Combine($__mfa_dir, 'mfa').Equals(__MFA_FOUND__) -and [IO.File]::Exists(__MFA_REAL__)) {
