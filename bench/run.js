@@ -254,6 +254,8 @@ try {
       [`${n.label}: mfa credential-process ≤ 2.0× node -e 0`, ratio(n, 'mfa credential-process'), 2.0],
     ]),
     ['mfa env ≤ 0.35× aws export-credentials', awsRatio, 0.35],
+    // The cost of more profiles is reading their bytes: no decoding nor parsing of the sections not asked for.
+    ['mfa env, 10,000 profiles ≤ 1.3× node -e 0', ms('mfa env, 10,000 profiles') && ms('mfa env, 10,000 profiles') / ms('node -e 0 (large files)'), 1.3],
     ...Object.keys(shellStarts).map(shell => [`${shell} start: README line adds ≤ 5 ms`, added(shell), 5]),
     ['prompt (bash) < 0.5 ms a render', segment.bash?.per_render_ms, 0.5],
     ['prompt (zsh) < 0.5 ms a render', segment.zsh?.per_render_ms, 0.5],

@@ -5,81 +5,16 @@
 # It replaces the completer of `mfa autocomplete powershell` (the last one registered for mfa wins):
 # with the init line in your profile, the plugin's line is not needed.
 
-# A command is named keys, so read this table's names with .get_Keys(): .Keys would give its value.
-$global:__mfa_complete_commands = [ordered]@{
-    'login'              = 'Make sure a profile has a valid MFA session'
-    'status'             = "Show a profile's MFA session"
-    'logout'             = "Forget a profile's MFA session"
-    'env'                = 'Print statements that put the session into a shell'
-    'exec'               = 'Run a command with the session in its environment'
-    'credential-process' = 'The session as credential_process JSON'
-    'init'               = 'Print the shell integration'
-    'prompt'             = 'Print the prompt segment'
-    'devices'            = 'List your MFA devices; --save one as mfa_serial'
-    'doctor'             = 'Check the setup and say how to fix it'
-    'keys'               = 'Long-term keys in the OS keyring'
-    'help'               = 'Display help for mfa'
-    'autocomplete'       = 'Completion for bash, zsh and PowerShell'
-    'use'                = 'Put a session into this shell'
-    'clear'              = 'Take the session out of this shell'
-}
+# What runs when pwsh starts is only the registration at the end: the completer's code is a
+# string until the first Tab (pwsh parses a script whole before it runs it, a tenth of a second for
+# this one).
+$global:__mfa_complete_code = @'
+__MFA_COMPLETE_TABLES__
 
-# A topic's subcommands: `mfa keys SUB`.
-$global:__mfa_complete_subcommands = @{
-    'keys' = [ordered]@{
-        'import' = "Move a profile's long-term keys from ~/.aws/credentials into the OS keyring"
-        'add'    = 'Store new long-term keys for a profile in the OS keyring, typed on the terminal'
-        'list'   = 'List the profiles with long-term keys and where they are'
-        'remove' = "Delete a profile's long-term keys from the OS keyring"
-        'export' = "Move a profile's keys from the OS keyring back into ~/.aws/credentials"
-        'rotate' = "Replace a profile's access key with a new one"
-    }
-}
-
-# Each command's flags (a topic's subcommand as TOPIC:SUB): name = 1 when it takes a value, 0 when it is a switch.
-$global:__mfa_complete_flags = & {
-    $session = [ordered]@{ '--profile' = 1; '-p' = 1; '--token-code' = 1; '-t' = 1; '--duration' = 1; '-d' = 1; '--force' = 0; '-f' = 0; '--prompt' = 1; '--serial-number' = 1; '--help' = 0 }
-    $with = {
-        param($extra)
-        $flags = [ordered]@{}
-        foreach ($key in $session.Keys) { $flags[$key] = $session[$key] }
-        foreach ($key in $extra.Keys) { $flags[$key] = $extra[$key] }
-        $flags
-    }
-    @{
-        'login'              = & $with @{}
-        'credential-process' = & $with @{}
-        'exec'               = & $with ([ordered]@{ '--server' = 0; '--no-server' = 0 })
-        'use'                = & $with @{}
-        'env'                = & $with ([ordered]@{ '--shell' = 1; '-s' = 1; '--unset' = 0; '-u' = 0 })
-        'clear'              = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
-        'status'             = [ordered]@{ '--profile' = 1; '-p' = 1; '--json' = 0; '--offline' = 0; '--help' = 0 }
-        'logout'             = [ordered]@{ '--profile' = 1; '-p' = 1; '--all' = 0; '--help' = 0 }
-        'prompt'             = [ordered]@{ '--profile' = 1; '-p' = 1; '--format' = 1; '--color' = 0; '--no-color' = 0; '--help' = 0 }
-        'devices'            = [ordered]@{ '--profile' = 1; '-p' = 1; '--save' = 0; '--json' = 0; '--help' = 0 }
-        'doctor'             = [ordered]@{ '--profile' = 1; '-p' = 1; '--json' = 0; '--help' = 0 }
-        'init'               = [ordered]@{ '--help' = 0 }
-        'keys:import'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
-        'keys:add'           = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
-        'keys:remove'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
-        'keys:export'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
-        'keys:rotate'        = [ordered]@{ '--profile' = 1; '-p' = 1; '--token-code' = 1; '-t' = 1; '--help' = 0 }
-        'keys:list'          = [ordered]@{ '--json' = 0; '--help' = 0 }
-        'autocomplete'       = [ordered]@{ '--refresh-cache' = 0; '-r' = 0; '--help' = 0 }
-        'help'               = [ordered]@{}
-    }
-}
-
-# The values a flag or a command's argument takes, when they are a fixed list.
-$global:__mfa_complete_values = @{
-    '--shell'      = @('bash', 'zsh', 'fish', 'powershell', 'sh', 'json')
-    '-s'           = @('bash', 'zsh', 'fish', 'powershell', 'sh', 'json')
-    '--duration'   = @('15m', '1h', '8h', '12h', '36h')
-    '-d'           = @('15m', '1h', '8h', '12h', '36h')
-    '--prompt'     = @('terminal', 'zenity', 'kdialog', 'osascript', 'ykman')
-    'init'         = @('bash', 'zsh', 'fish', 'powershell')
-    'autocomplete' = @('bash', 'zsh', 'powershell')
-}
+# Values that are not a fixed list, offered as examples.
+$global:__mfa_complete_values['--duration'] = @('15m', '1h', '8h', '12h', '36h')
+$global:__mfa_complete_values['-d'] = @('15m', '1h', '8h', '12h', '36h')
+$global:__mfa_complete_values['--prompt'] = @('terminal', 'zenity', 'kdialog', 'osascript', 'ykman')
 
 # The profiles, one a line, from `mfa __complete-profiles` (never an error, $LASTEXITCODE kept).
 function global:__mfa_complete_profiles {
@@ -100,7 +35,7 @@ function global:__mfa_complete_quote([string]$Word) {
     return "'" + ($Word -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'"
 }
 
-Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock {
+function global:__mfa_complete {
     param($wordToComplete, $commandAst, $cursorPosition)
     $word = [string]$wordToComplete
     # The words before the one under the cursor, as typed (the first is mfa itself).
@@ -194,4 +129,14 @@ Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock {
         return $results
     }
     return $results
+}
+'@
+
+Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+    if ($null -ne $global:__mfa_complete_code) {
+        . ([scriptblock]::Create($global:__mfa_complete_code))
+        $global:__mfa_complete_code = $null
+    }
+    __mfa_complete $wordToComplete $commandAst $cursorPosition
 }

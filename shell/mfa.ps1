@@ -21,10 +21,12 @@ $global:__mfa_bin = __MFA_BIN__
 # On Windows a .js file is no program (it would open in Windows Script Host): node runs it there.
 $global:__mfa_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]'\'
 # Tells `mfa doctor` (a child process) that the integration is loaded.
-$env:MFA_SHELL = 'powershell'
+[Environment]::SetEnvironmentVariable('MFA_SHELL', 'powershell')
 # Safe under Set-StrictMode: every variable read below exists, environment variables are read
 # through [Environment] (null when unset).
-if (-not (Test-Path variable:global:__mfa_warned)) { $global:__mfa_warned = $null }
+# What runs at load is kept to .NET methods: the first cmdlet of a module (Test-Path,
+# Remove-Variable, Select-Object) makes pwsh import that module, a tenth of a second or more.
+if ($null -eq $ExecutionContext.SessionState.PSVariable.Get('global:__mfa_warned')) { $global:__mfa_warned = $null }
 
 # Methods, not cmdlets, on the prompt path: Get-Variable on a missing name costs a millisecond.
 function global:__mfa_setting([string]$Name) {
@@ -123,12 +125,13 @@ function global:mfa {
 
 # The warning runs before the prompt; the prompt you had is kept, and $? and $LASTEXITCODE with it.
 # Hooked once: loading again keeps the hook, or hooks again when something replaced the prompt since.
-if (-not ((Test-Path function:prompt) -and $function:prompt.ToString().Contains('__mfa_prompt_old'))) {
-    $global:__mfa_prompt_old = if (Test-Path function:prompt) { $function:prompt } else { $null }
+$__mfa_prompt = $ExecutionContext.InvokeCommand.GetCommand('prompt', 'Function')
+if (-not ($__mfa_prompt -and $__mfa_prompt.ScriptBlock.ToString().Contains('__mfa_prompt_old'))) {
+    $global:__mfa_prompt_old = if ($__mfa_prompt) { $__mfa_prompt.ScriptBlock } else { $null }
     function global:prompt {
         # $? first: every statement changes it.
         $__mfa_ok = $global:?
-        $__mfa_had_code = Test-Path variable:global:LASTEXITCODE
+        $__mfa_had_code = $null -ne $ExecutionContext.SessionState.PSVariable.Get('global:LASTEXITCODE')
         if ($__mfa_had_code) { $__mfa_code = $global:LASTEXITCODE }
         __mfa_warn
         if ($__mfa_had_code) { $global:LASTEXITCODE = $__mfa_code }
@@ -137,3 +140,4 @@ if (-not ((Test-Path function:prompt) -and $function:prompt.ToString().Contains(
         if ($null -ne $global:__mfa_prompt_old) { & $global:__mfa_prompt_old } else { "PS $($executionContext.SessionState.Path.CurrentLocation)> " }
     }
 }
+$ExecutionContext.SessionState.PSVariable.Remove('__mfa_prompt')

@@ -8,7 +8,7 @@ import {join, sep} from 'node:path'
 import {MfaError} from '../cli/errors.js'
 import {keepName} from '../cli/redact.js'
 import {decodeBytes, type TextEncoding} from './bytes.js'
-import {type IniDocument, type IniSection, firstHeader, lineNumberAt, parseIni, readSections, sectionSpans} from './ini.js'
+import {type IniDocument, type IniSection, firstHeaderInBytes, lineNumberAtByte, parseIni, readSections, sectionSpansInBytes} from './ini.js'
 
 /**
  * The home directory. HOME set but empty is refused: Node would answer '' and every path would be
@@ -55,8 +55,8 @@ export function displayPath(path: string, env: NodeJS.ProcessEnv = process.env):
 export interface LoadedFile {
   path: string
   /** The text, '' when the file does not exist; bytes that are not UTF-8 as lone surrogates (see bytes.ts). */
-  content: string
-  encoding: TextEncoding
+  readonly content: string
+  readonly encoding: TextEncoding
   exists: boolean
   /** Every line, parsed on first use. */
   readonly doc: IniDocument
@@ -68,12 +68,11 @@ export interface LoadedFile {
 }
 
 export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedFile {
-  let content = ''
-  let encoding: TextEncoding = 'utf8'
+  let bytes = Buffer.alloc(0)
   let exists = true
   try {
     assertRegular(path, env)
-    ;({text: content, encoding} = decodeBytes(readFileSync(path)))
+    bytes = readFileSync(path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (error instanceof MfaError) throw error
@@ -85,37 +84,42 @@ export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env):
       })
     } else throw error
   }
-  return lazyFile({path, content, encoding, exists}, displayPath(path, env))
+  return lazyFile({path, bytes, exists}, displayPath(path, env))
 }
 
 /**
- * A file whose lines are parsed only as far as a command needs them: a command that reads three
- * sections of a file with 100,000 profiles parses those, and the lines before the first header.
- * Every part is parsed at most once.
+ * A file whose bytes are decoded and parsed only as far as a command needs them: a command that
+ * reads three sections of a file with 100,000 profiles finds their headers in the bytes, and
+ * decodes and parses those sections and the lines before the first header. Every part is parsed
+ * at most once; the whole text is decoded only when something asks for it (doc, content, a list).
  */
-function lazyFile(base: Omit<LoadedFile, 'doc' | 'sections'>, label: string): LoadedFile {
-  const {content} = base
+function lazyFile(base: {path: string; bytes: Buffer; exists: boolean}, label: string): LoadedFile {
+  const {bytes} = base
+  let decoded: {text: string; encoding: TextEncoding} | undefined
+  const text = () => (decoded ??= decodeBytes(bytes))
+  let latin1: string | undefined
+  const asLatin1 = () => (latin1 ??= bytes.toString('latin1'))
   let doc: IniDocument | undefined
   let all: Map<string, IniSection> | undefined
   let preambleChecked = false
   const one = new Map<string, IniSection | undefined>()
-  const parse = () => (doc ??= parseIni(content, label))
+  const parse = () => (doc ??= parseIni(text().text, label))
   const full = () => (all ??= readSections(parse()))
   const part = (from: number, to: number): IniDocument => {
-    const text = content.slice(from, to)
+    const partText = decodeBytes(bytes.subarray(from, to)).text
     try {
-      return parseIni(text, label)
+      return parseIni(partText, label)
     } catch {
-      return parseIni(text, label, lineNumberAt(content, from))
+      return parseIni(partText, label, lineNumberAtByte(bytes, from))
     }
   }
   const section = (name: string): IniSection | undefined => {
     if (all) return all.get(name)
     if (one.has(name)) return one.get(name)
-    const spans = sectionSpans(content, name)
+    const spans = sectionSpansInBytes(bytes, name, asLatin1)
     if (!spans) return full().get(name)
     // What precedes the first header is checked as the whole file would be: a setting there is refused.
-    if (!preambleChecked) parseIni(content.slice(0, firstHeader(content)), label)
+    if (!preambleChecked) parseIni(decodeBytes(bytes.subarray(0, firstHeaderInBytes(bytes))).text, label)
     preambleChecked = true
     let merged: IniSection | undefined
     for (const [from, to] of spans) {
@@ -139,7 +143,14 @@ function lazyFile(base: Omit<LoadedFile, 'doc' | 'sections'>, label: string): Lo
     [Symbol.iterator]: () => full()[Symbol.iterator](),
   }
   return {
-    ...base,
+    path: base.path,
+    exists: base.exists,
+    get content() {
+      return text().text
+    },
+    get encoding() {
+      return text().encoding
+    },
     get doc() {
       return parse()
     },

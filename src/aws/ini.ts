@@ -148,6 +148,93 @@ export function sectionSpans(content: string, name: string): Array<[number, numb
   return spans
 }
 
+/** Blanks that may stand around a header's name and that are one byte: tab, vertical tab, form feed, space. */
+const isBlankByte = (b: number) => b === 0x09 || b === 0x0b || b === 0x0c || b === 0x20
+const isEolByte = (b: number) => b === 0x0a || b === 0x0d
+const OPEN = 0x5b
+const CLOSE = 0x5d
+
+/** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
+function nextBracketLine(bytes: Buffer, from: number): number {
+  const lf = bytes.indexOf('\n[', from)
+  const cr = bytes.indexOf('\r[', from)
+  const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
+  return at === -1 ? -1 : at + 1
+}
+
+/**
+ * Where the name's bytes stand, followed by a blank, `]` or a byte that is not ASCII (the only
+ * places a header of that name can be). A native search of the bytes while the hits are few; a
+ * name that is part of many keys (`mfa` in every `mfa_serial`) goes on with one regex over the
+ * bytes as Latin-1 text, which skips the other hits inside the regex engine.
+ */
+function* nameHits(bytes: Buffer, needle: Buffer, latin1: () => string): Generator<number> {
+  let at = bytes.indexOf(needle)
+  for (let seen = 0; at !== -1 && seen < 64; seen++, at = bytes.indexOf(needle, at + 1)) yield at
+  if (at === -1) return
+  const text = latin1()
+  const hits = new RegExp(`${needle.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\t\v\f \\]\x80-\xff])`, 'g')
+  hits.lastIndex = at
+  for (let m = hits.exec(text); m; m = hits.exec(text)) yield m.index
+}
+
+/**
+ * sectionSpans on the file's bytes, undecoded: the name's bytes are searched for and only the
+ * lines where they stand are looked at, so a file with 100,000 profiles costs a search per section
+ * asked for, and no decoding of the rest. The spans are byte offsets, at ASCII bytes. undefined in
+ * every case where sectionSpans is, and also where a byte that is not ASCII stands next to the
+ * name in a `[` line (Unicode blanks are trimmed too): the caller then reads the text.
+ * latin1 gives the bytes as Latin-1 text (one character a byte), made once by the caller if asked.
+ */
+export function sectionSpansInBytes(bytes: Buffer, name: string, latin1: () => string = () => bytes.toString('latin1')): Array<[number, number]> | undefined {
+  if (name === '' || name !== name.trim() || /[\r\n\uD800-\uDFFF]/.test(name)) return undefined
+  const needle = Buffer.from(name, 'utf8')
+  const spans: Array<[number, number]> = []
+  for (const at of nameHits(bytes, needle, latin1)) {
+    let open = at - 1
+    while (open >= 0 && isBlankByte(bytes[open])) open--
+    let close = at + needle.length
+    while (close < bytes.length && isBlankByte(bytes[close])) close++
+    if (open < 0 || bytes[open] !== OPEN || close >= bytes.length || bytes[close] !== CLOSE) {
+      // A byte that is not ASCII beside the name may be a Unicode blank in a header.
+      if ((open >= 0 && bytes[open] >= 0x80) || (close < bytes.length && bytes[close] >= 0x80)) return undefined
+      continue
+    }
+    // The header must start its line: an indented one may continue a value (the text decides).
+    let lineStart = open
+    while (lineStart > 0 && !isEolByte(bytes[lineStart - 1])) lineStart--
+    if (lineStart !== open) {
+      // Blanks before it (a byte order mark or a Unicode blank among them) make it indented.
+      if (bytes.subarray(lineStart, open).every(b => isBlankByte(b) || b >= 0x80)) return undefined
+      continue
+    }
+    // As configparser reads a header, the name runs to the line's last `]`: another `]` makes it another name.
+    let end = close + 1
+    while (end < bytes.length && !isEolByte(bytes[end]) && bytes[end] !== CLOSE) end++
+    if (end < bytes.length && bytes[end] === CLOSE) continue
+    const after = nextBracketLine(bytes, end)
+    if (after !== -1) {
+      let lineEnd = after
+      while (lineEnd < bytes.length && !isEolByte(bytes[lineEnd])) lineEnd++
+      if (!SECTION.exec(bytes.toString('utf8', after, lineEnd).trim())?.[1].trim()) return undefined
+    }
+    spans.push([open, after === -1 ? bytes.length : after])
+  }
+  return spans
+}
+
+/** firstHeader on the file's bytes. */
+export function firstHeaderInBytes(bytes: Buffer): number {
+  if (bytes[0] === OPEN) return 0
+  const at = nextBracketLine(bytes, 0)
+  return at === -1 ? bytes.length : at
+}
+
+/** lineNumberAt on the file's bytes (line endings are ASCII). */
+export function lineNumberAtByte(bytes: Buffer, offset: number): number {
+  return lineNumberAt(bytes.toString('latin1', 0, offset), offset)
+}
+
 /** Where the first header starts (the end of what precedes every section). */
 export function firstHeader(content: string): number {
   if (content.startsWith('[')) return 0

@@ -1,4 +1,4 @@
-import {assertSectionName, hasSection, parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, setSection} from '../../../src/aws/ini.js'
+import {assertSectionName, hasSection, parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, sectionSpans, sectionSpansInBytes, setSection} from '../../../src/aws/ini.js'
 import {decodeBytes, encodeText} from '../../../src/aws/bytes.js'
 import {loadIniFile} from '../../../src/aws/files.js'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -319,4 +319,56 @@ describe('a section read alone is the section read with the whole file', () => {
     }
     rmSync(dir, {recursive: true})
   })
+})
+
+describe('sectionSpansInBytes: the spans sectionSpans finds, on undecoded bytes', () => {
+  const files = [
+    '[default]\nregion = a\n[profile x]\nk = v\n',
+    '[p1]\nmfa_serial = default\n[ default ]\nk = 1\n[default]extra\nk = 2\n',
+    'x = 1\n[default]\n',
+    '[default]]\nk = v\n[default]\nk = w',
+    '[a]\n  [default]\nk = v\n',
+    '[a]\nk = v\n[de[fault]\n[default]\r\nk = v\r\n[x\nq = 1\n',
+    '\uFEFF[default]\nk = v\n',
+    '[\u00A0default]\nk = v\n',
+    '[profile mfa]\nmfa_serial = arn:mfa\n[mfa]\r[profile mfa]\rk = v\r',
+    '[ profile mfa\t]\nk = v\n[profile mfa]\n',
+  ]
+  const names = ['default', 'profile x', 'profile mfa', 'mfa', 'x', 'de[fault']
+  test.each(files)('%j', content => {
+    const bytes = Buffer.from(content, 'utf8')
+    const byteAt = (offset: number) => Buffer.byteLength(content.slice(0, offset))
+    for (const name of names) {
+      const got = sectionSpansInBytes(bytes, name)
+      // undefined sends the caller to the text; when it answers, it answers as the text does.
+      if (got === undefined) continue
+      expect([name, got]).toEqual([name, sectionSpans(content, name)?.map(([from, to]) => [byteAt(from), byteAt(to)])])
+    }
+  })
+  test('it answers for the plain forms, and gives up where the text would', () => {
+    const plain = Buffer.from('[p1]\nmfa_serial = default\n[ default ]\nk = 1\n[default]extra\nk = 2\n')
+    expect(sectionSpansInBytes(plain, 'default')).toEqual([
+      [26, 44],
+      [44, 65],
+    ])
+    expect(sectionSpansInBytes(Buffer.from('[a]\n  [default]\n'), 'default')).toBeUndefined()
+    expect(sectionSpansInBytes(Buffer.from('\uFEFF[default]\n'), 'default')).toBeUndefined()
+    expect(sectionSpansInBytes(Buffer.from('[default]\n[x\n'), 'default')).toBeUndefined()
+  })
+  test('a file of 10,000 sections: the section is found, the others are not decoded', () => {
+    let content = ''
+    for (let i = 0; i < 10_000; i++) content += `[profile p${i}]\nmfa_serial = arn:aws:iam::1:mfa/default\n`
+    content += '[default]\nregion = eu-west-1\n'
+    const bytes = Buffer.from(content)
+    expect(sectionSpansInBytes(bytes, 'default')).toEqual([[content.length - 29, content.length]])
+    expect(sectionSpansInBytes(bytes, 'profile p9999')).toEqual(sectionSpans(content, 'profile p9999'))
+  })
+})
+
+test('sectionSpansInBytes: a name that is part of many keys is found as the text finds it', () => {
+  let content = ''
+  for (let i = 0; i < 200; i++) content += `[profile p${i}]\nmfa_serial = arn:aws:iam::1:mfa/u${i}\nmfa.x = [mfa ]\n`
+  content += '[mfa]\nk = v\n[ mfa\t]\nk = w\n[mfa]x]\n[p]\n'
+  expect(sectionSpansInBytes(Buffer.from(content), 'mfa')).toEqual(sectionSpans(content, 'mfa'))
+  expect(sectionSpansInBytes(Buffer.from(content), 'mfa')).toHaveLength(2)
 })
