@@ -5,6 +5,7 @@
 import {jest} from '@jest/globals'
 import {execFileSync, spawn} from 'node:child_process'
 import {chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ensurePrivateDir, fileError, notAFile, readPrivateFile, writeAwsFile, writeFileAtomic} from '../../../src/aws/private-files.js'
@@ -15,6 +16,20 @@ beforeEach(() => {
 })
 afterEach(() => rmSync(dir, {recursive: true, force: true}))
 const mode = (path: string) => statSync(path).mode & 0o777
+/** What a function wrote to stderr. */
+function stderrOf(fn: () => void): string {
+  const said: string[] = []
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+    said.push(String(chunk))
+    return true
+  })
+  try {
+    fn()
+  } finally {
+    spy.mockRestore()
+  }
+  return said.join('')
+}
 
 describe('ensurePrivateDir', () => {
   test('creates the directory and its parents, 0700', () => {
@@ -31,6 +46,10 @@ describe('ensurePrivateDir', () => {
   test('a file in the way: one line, the path shown', () => {
     writeFileSync(join(dir, 'f'), '')
     expect(() => ensurePrivateDir(join(dir, 'f', 'sub'))).toThrow(`could not create the directory ${join(dir, 'f', 'sub')}: a part of the path is not a directory; nothing was changed`)
+  })
+  test('a file in the way further up: the reason of the first level that cannot be made', () => {
+    writeFileSync(join(dir, 'f'), '')
+    expect(() => ensurePrivateDir(join(dir, 'f', 'a', 'b'))).toThrow(`could not create the directory ${join(dir, 'f', 'a', 'b')}: a part of the path is not a directory; nothing was changed`)
   })
 })
 
@@ -101,6 +120,15 @@ describe('fileError', () => {
     expect(e.hint).toBe(hint)
     expect(e.cause).toEqual(err(code))
   })
+  test('a code without a reason of its own: the error\'s message, and the error as the cause', () => {
+    const error = err('EBUSY')
+    const e = fileError(error, 'write', '/x/f')
+    expect(e.message).toBe('could not write /x/f: EBUSY: boom')
+    expect(e.cause).toBe(error)
+  })
+  test('not even an error: its text', () => {
+    expect(fileError(undefined, 'write', '/x/f').message).toBe('could not write /x/f: undefined')
+  })
   test('anything else: its message', () => {
     expect(fileError(new Error('odd'), 'write', '/x/f').message).toBe('could not write /x/f: odd')
     expect(fileError('odd', 'write', '/x/f').message).toBe('could not write /x/f: odd')
@@ -137,15 +165,24 @@ describe('readPrivateFile: only a regular file of the user\'s own, never through
     expect(mode(join(dir, 'f'))).toBe(0o600)
     expect(told).toEqual([0o644])
     chmodSync(join(dir, 'f'), 0o640)
-    readPrivateFile(join(dir, 'f'))
+    expect(readPrivateFile(join(dir, 'f'))).toEqual({content: 'x'})
     expect(mode(join(dir, 'f'))).toBe(0o600)
     chmodSync(join(dir, 'f'), 0o600)
     readPrivateFile(join(dir, 'f'), m => told.push(m))
     expect(told).toEqual([0o644])
   })
-  test('notAFile names what a path holds', () => {
+  test('a path that cannot be opened for another reason: the problem, with its code', () => {
+    expect(readPrivateFile(join(dir, 'x'.repeat(300)))).toEqual({problem: 'it cannot be read (ENAMETOOLONG)'})
+  })
+  test('notAFile names what a path holds', async () => {
     const dev = lstatSync('/dev/null')
     expect(notAFile(dev)).toBe('a device')
+    symlinkSync('/dev/null', join(dir, 'link'))
+    expect(notAFile(lstatSync(join(dir, 'link')))).toBe('a symbolic link')
+    const socket = createServer().listen(join(dir, 's'))
+    await new Promise(resolve => socket.on('listening', resolve))
+    expect(notAFile(lstatSync(join(dir, 's')))).toBe('a socket')
+    socket.close()
     writeFileSync(join(dir, 'f'), '')
     expect(notAFile(lstatSync(join(dir, 'f')))).toBeUndefined()
   })
@@ -160,7 +197,8 @@ describe('writeFileAtomic: the edges', () => {
   test('followLinks false: a link at the path is replaced by a file, its target left alone', () => {
     writeFileSync(join(dir, 'real'), 'keep')
     symlinkSync(join(dir, 'real'), join(dir, 'link'))
-    writeFileAtomic(join(dir, 'link'), 'new', {followLinks: false})
+    const said = stderrOf(() => writeFileAtomic(join(dir, 'link'), 'new', {followLinks: false}))
+    expect(said).toBe('')
     expect(lstatSync(join(dir, 'link')).isFile()).toBe(true)
     expect(mode(join(dir, 'link'))).toBe(0o600)
     expect(readFileSync(join(dir, 'real'), 'utf8')).toBe('keep')
@@ -181,9 +219,19 @@ describe('writeFileAtomic: the edges', () => {
     }
     expect(said.join('')).toBe(`mfa: ${join(dir, 'c')} was readable by others (0640); it is now private (0600)\n`)
   })
-  test('the owner given is kept on the new file (root editing a user\'s file)', () => {
-    writeFileAtomic(join(dir, 'c'), 'x', {owner: {uid: 4242, gid: 4343}})
-    expect([statSync(join(dir, 'c')).uid, statSync(join(dir, 'c')).gid]).toEqual([4242, 4343])
+  test('the owner given is kept on the new file (root editing a user\'s file): the user, the group, or both', () => {
+    const me = {uid: process.getuid!(), gid: process.getgid!()}
+    for (const owner of [{uid: 4242, gid: 4343}, {uid: me.uid, gid: 4343}, {uid: 4242, gid: me.gid}]) {
+      writeFileAtomic(join(dir, 'c'), 'x', {owner})
+      expect([statSync(join(dir, 'c')).uid, statSync(join(dir, 'c')).gid]).toEqual([owner.uid, owner.gid])
+    }
+  })
+  test('only strays of this file are looked at: another file\'s, of a dead writer, stays', async () => {
+    const child = spawn('true')
+    await new Promise(resolve => child.on('exit', resolve))
+    writeFileSync(join(dir, `.d.mfa-${child.pid}-abc`), '')
+    writeFileAtomic(join(dir, 'c'), 'x')
+    expect(existsSync(join(dir, `.d.mfa-${child.pid}-abc`))).toBe(true)
   })
   test('a stray whose name holds no pid, or this process\'s, stays', () => {
     writeFileSync(join(dir, '.c.mfa-x-abc'), '')
@@ -209,6 +257,12 @@ describe('writeAwsFile: the AWS files, through links, keeping hard links and own
     writeAwsFile(join(dir, 'c'), Buffer.from('new'))
     expect(readFileSync(join(dir, 'other'), 'utf8')).toBe('new')
     expect(statSync(join(dir, 'c')).ino).toBe(statSync(join(dir, 'other')).ino)
+  })
+  test('a file with one name is replaced, not written in place: it is made private', () => {
+    writeFileSync(join(dir, 'c'), 'old')
+    chmodSync(join(dir, 'c'), 0o644)
+    stderrOf(() => writeAwsFile(join(dir, 'c'), Buffer.from('new')))
+    expect(mode(join(dir, 'c'))).toBe(0o600)
   })
   test('a replaced file keeps its owner and group', () => {
     writeFileSync(join(dir, 'c'), 'old')
