@@ -100,6 +100,7 @@ describe('paths: the edges', () => {
   test('displayPath with USERPROFILE, and with HOME empty (no ~ then)', () => {
     expect(displayPath('/u/.aws/config', {USERPROFILE: '/u'})).toBe('~/.aws/config')
     expect(displayPath('/u/.aws/config', {HOME: ''})).toBe('/u/.aws/config')
+    expect(displayPath(join(homedir(), 'x'), {HOME: ''})).toBe(join(homedir(), 'x'))
   })
   test('$NAME and ${NAME} of set variables are expanded, as botocore does; others stay as written', () => {
     expect(expandPath('$DIR/${FILE}.ini', {DIR: '/d', FILE: 'cfg'})).toBe('/d/cfg.ini')
