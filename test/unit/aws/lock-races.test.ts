@@ -15,7 +15,7 @@ let fullDisk = false
 let lockPath = ''
 
 jest.unstable_mockModule('node:fs', () => {
-  const openSync = (path: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
+  const openSync = (path: fs.PathLike, flags: fs.OpenMode = 'r', mode?: fs.Mode) => {
     if (path === lockPath && typeof flags === 'number') beforeRead?.(++reads)
     return fs.openSync(path, flags, mode)
   }
