@@ -78,6 +78,7 @@ describe('partitionRegion: the main region of the profile\'s partition', () => {
     ['no ARN partition: a us-gov- region', {mfaSerial: 'GAHT12345678', region: 'us-gov-east-1'}, 'us-gov-west-1'],
     ['no ARN partition, no region', {mfaSerial: 'GAHT12345678'}, 'us-east-1'],
     ['no ARN partition, another region', {mfaSerial: 'GAHT12345678', region: 'eu-west-1'}, 'us-east-1'],
+    ['a serial that only holds "arn:" is no ARN', {mfaSerial: 'GAHTarn:aws-cn:1', region: 'eu-west-1'}, 'us-east-1'],
     ['an aws ARN wins over a cn- region', {region: 'cn-north-1'}, 'us-east-1'],
     ['an aws ARN wins over a us-gov- region', {region: 'us-gov-east-1'}, 'us-east-1'],
   ])('%s', (_why, over, region) => {
@@ -154,6 +155,16 @@ describe('stsContext and iamContext: as whom and where', () => {
     const ctx = stsContext(profile(), {}, {credentials, profile: 'source'})
     expect(ctx.credentials).toEqual({accessKeyId: 'ASIA', secretAccessKey: 's2', sessionToken: 't2'})
     expect(ctx.profile).toBe('source')
+  })
+  test('long-term keys from the OS keyring say so, for the messages', () => {
+    const keys = {name: 'work-keys', accessKeyId: 'AKIAKEYS', secretAccessKey: 'secret', inKeyring: true} as ResolvedProfile['keys']
+    expect(stsContext(profile({keys}), {}).keysInKeyring).toBe(true)
+    expect(iamContext(profile({keys}), {}).keysInKeyring).toBe(true)
+  })
+  test('a call signed with a session\'s credentials does not blame the keyring', () => {
+    const keys = {name: 'work-keys', accessKeyId: 'AKIAKEYS', secretAccessKey: 'secret', inKeyring: true} as ResolvedProfile['keys']
+    const credentials = {AccessKeyId: 'ASIA', SecretAccessKey: 's2', SessionToken: 't2'}
+    expect(stsContext(profile({keys}), {}, {credentials, profile: 'source'})).not.toHaveProperty('keysInKeyring')
   })
   test('IAM lives in the partition\'s main region, at the profile\'s IAM endpoint', () => {
     const ctx = iamContext(profile({region: 'cn-north-1', mfaSerial: 'arn:aws-cn:iam::1:mfa/a', iamEndpoint: 'http://iam'}), {AWS_REGION: 'cn-northwest-1'})

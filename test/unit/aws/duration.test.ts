@@ -28,6 +28,18 @@ describe('parseDuration', () => {
     expect(parseDuration(String(MIN_DURATION))).toBe(900)
     expect(parseDuration(String(MAX_DURATION))).toBe(129_600)
   })
+  test('a message names the duration when the caller does not say what it is', () => {
+    expect(() => parseDuration('x')).toThrow('duration "x" is not a duration')
+  })
+  test.each([
+    ['x', '--duration', 2],
+    ['1s', '--duration', 2],
+    ['x', 'duration_seconds of profile "w"', 1],
+    ['1s', 'duration_seconds of profile "w"', 1],
+    ['x', undefined, 1],
+  ])('%j for %s exits %d: a bad flag is a usage error, a bad profile value a failure', (input, what, exitCode) => {
+    expect(() => parseDuration(input, what)).toThrow(expect.objectContaining({exitCode}))
+  })
   test('the range hint', () => {
     expect(() => parseDuration('1s')).toThrow(expect.objectContaining({hint: 'Choose a duration from 15m to 36h.'}))
   })

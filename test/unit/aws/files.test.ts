@@ -2,10 +2,11 @@
  * Where the AWS files are and what they say (src/aws/files.ts), on POSIX paths; Windows paths are
  * in windows.test.ts.
  */
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {homedir, tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {configPath, configSectionName, credentialsPath, displayPath, homeDir, loadAwsFiles, loadIniFile, profileNames, profileSettings} from '../../../src/aws/files.js'
+import {configPath, configSectionName, credentialsPath, displayPath, expandPath, homeDir, loadAwsFiles, loadIniFile, profileNames, profileSettings, removeIniFile} from '../../../src/aws/files.js'
 
 let home: string
 beforeEach(() => {
@@ -42,7 +43,7 @@ describe('paths', () => {
 describe('loadIniFile', () => {
   test('a missing file is empty and says so', () => {
     const file = loadIniFile(join(home, '.aws', 'none'), {HOME: home})
-    expect(file).toMatchObject({content: '', exists: false})
+    expect(file).toMatchObject({content: '', exists: false, encoding: 'utf8'})
     expect(file.sections.size).toBe(0)
   })
   test('a directory in its place: one line', () => {
@@ -73,6 +74,12 @@ describe('profiles across both files', () => {
     expect(profileSettings(files('[profile default]\nregion = x\n', ''), 'default')).toEqual({region: 'x'})
     expect(profileSettings(files('[default]\nregion = y\n[profile default]\nregion = x\n', ''), 'default')).toEqual({region: 'y'})
   })
+  test('[profile default] stands in only for default', () => {
+    expect(profileSettings(files('[profile default]\nregion = x\n', '[work]\nk = v\n'), 'work')).toEqual({k: 'v'})
+  })
+  test('profileNames: a profile only the config file knows', () => {
+    expect(profileNames(files('[profile c]\n[sso-session x]\n', ''))).toEqual(['c'])
+  })
   test('[work] in the config file is not the profile work', () => {
     expect(profileSettings(files('[work]\nregion = x\n', ''), 'work')).toBeUndefined()
   })
@@ -80,4 +87,101 @@ describe('profiles across both files', () => {
     const aws = files('[default]\n[profile b]\n[services s]\n[sso-session x]\n', '[a]\n[b]\n')
     expect(profileNames(aws)).toEqual(['a', 'b', 'default'])
   })
+})
+
+describe('paths: the edges', () => {
+  test('HOME set but empty is refused, with what to set', () => {
+    expect(() => homeDir({HOME: ''})).toThrow(expect.objectContaining({message: 'HOME is empty, so there is no ~/.aws to use', hint: expect.stringContaining('Set HOME to your home directory')}))
+  })
+  test('neither HOME nor USERPROFILE: the account\'s home directory', () => {
+    expect(homeDir({})).toBe(homedir())
+    expect(displayPath(join(homedir(), 'x'), {})).toBe('~/x')
+  })
+  test('displayPath with USERPROFILE, and with HOME empty (no ~ then)', () => {
+    expect(displayPath('/u/.aws/config', {USERPROFILE: '/u'})).toBe('~/.aws/config')
+    expect(displayPath('/u/.aws/config', {HOME: ''})).toBe('/u/.aws/config')
+    expect(displayPath(join(homedir(), 'x'), {HOME: ''})).toBe(join(homedir(), 'x'))
+  })
+  test('$NAME and ${NAME} of set variables are expanded, as botocore does; others stay as written', () => {
+    expect(expandPath('$DIR/${FILE}.ini', {DIR: '/d', FILE: 'cfg'})).toBe('/d/cfg.ini')
+    expect(expandPath('$NOPE/${NOPE}/x', {})).toBe('$NOPE/${NOPE}/x')
+    expect(expandPath('~/$D', {HOME: '/h', D: 'd'})).toBe('/h/d')
+    expect(expandPath('$E/x', {E: ''})).toBe('/x')
+  })
+  test('only a leading ~ is the home directory', () => {
+    expect(expandPath('/d/~/', {HOME: '/h'})).toBe('/d/~/')
+  })
+})
+
+describe('loadIniFile: the edges', () => {
+  test('a FIFO in place of the file is refused, with where to point instead', () => {
+    const fifo = join(home, '.aws', 'config')
+    execFileSync('mkfifo', [fifo])
+    expect(() => loadIniFile(fifo, {HOME: home})).toThrow(
+      expect.objectContaining({
+        message: '~/.aws/config is not a regular file (a device, FIFO or socket); mfa reads and writes the AWS files only as files',
+        hint: 'Point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file.',
+      }),
+    )
+  })
+  test('a link to a file is read through; a dangling link is a file to come', () => {
+    const target = join(home, 'real')
+    writeFileSync(target, '[a]\nk = v\n')
+    symlinkSync(target, join(home, '.aws', 'config'))
+    expect(loadIniFile(join(home, '.aws', 'config'), {HOME: home}).sections.get('a')).toEqual({k: 'v'})
+    symlinkSync(join(home, 'none'), join(home, '.aws', 'credentials'))
+    expect(loadIniFile(join(home, '.aws', 'credentials'), {HOME: home})).toMatchObject({exists: false, content: ''})
+  })
+  test('bytes that are not UTF-8 are read, and the encoding says how to write them back', () => {
+    writeFileSync(join(home, '.aws', 'config'), Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\n[a]\nk = v\n')]))
+    const file = loadIniFile(join(home, '.aws', 'config'), {HOME: home})
+    expect(file).toMatchObject({encoding: 'surrogateescape', exists: true})
+    expect(file.sections.get('a')).toEqual({k: 'v'})
+  })
+  test('the sections as a map: get, has, size, keys, values, entries, forEach and iteration agree with the whole file', () => {
+    writeFileSync(join(home, '.aws', 'config'), '[a]\nk = 1\n[b]\nk = 2\n[a]\nx = 3\n')
+    const load = () => loadIniFile(join(home, '.aws', 'config'), {HOME: home}).sections
+    expect(load().get('a')).toEqual({k: '1', x: '3'})
+    const s = load()
+    expect([s.has('a'), s.has('c')]).toEqual([true, false])
+    expect(s.get('a')).toBe(s.get('a'))
+    expect(s.get('missing')).toBeUndefined()
+    expect(s.size).toBe(2)
+    expect([...s.keys()]).toEqual(['a', 'b'])
+    expect([...s.values()]).toEqual([{k: '1', x: '3'}, {k: '2'}])
+    expect([...s.entries()]).toEqual([['a', {k: '1', x: '3'}], ['b', {k: '2'}]])
+    expect([...s]).toEqual([...s.entries()])
+    const seen: string[] = []
+    s.forEach((value, key) => seen.push(`${key}:${value.k}`))
+    expect(seen).toEqual(['a:1', 'b:2'])
+    expect(s.get('b')).toEqual({k: '2'})
+  })
+  test('a section read alone reports a bad line in it with the line number of the whole file', () => {
+    writeFileSync(join(home, '.aws', 'config'), '[a]\nk = 1\n\n[b]\nk = 2\njunk\n')
+    expect(() => loadIniFile(join(home, '.aws', 'config'), {HOME: home}).sections.get('b')).toThrow('~/.aws/config line 6: expected')
+    expect(loadIniFile(join(home, '.aws', 'config'), {HOME: home}).sections.get('a')).toEqual({k: '1'})
+  })
+  test('a setting before the first header is refused even when one section is read', () => {
+    writeFileSync(join(home, '.aws', 'config'), 'k = v\n[a]\nk = 1\n')
+    expect(() => loadIniFile(join(home, '.aws', 'config'), {HOME: home}).sections.get('a')).toThrow('~/.aws/config line 1: a setting outside of any [section]')
+  })
+})
+
+describe('removeIniFile', () => {
+  test('removes the file; a file already gone is fine', () => {
+    const path = join(home, '.aws', 'credentials')
+    writeFileSync(path, '')
+    removeIniFile(path, {HOME: home})
+    expect(existsSync(path)).toBe(false)
+    expect(() => removeIniFile(path, {HOME: home})).not.toThrow()
+  })
+  test('a file that cannot be removed: one line saying which', () => {
+    expect(() => removeIniFile(join(home, '.aws'), {HOME: home})).toThrow(/^could not remove the empty file ~\/\.aws: /)
+  })
+})
+
+test('profileNames: a [profile  x] header with extra spaces is the profile x', () => {
+  writeFileSync(join(home, '.aws', 'config'), '[profile  x ]\n')
+  writeFileSync(join(home, '.aws', 'credentials'), '')
+  expect(profileNames(loadAwsFiles({HOME: home}))).toEqual(['x'])
 })

@@ -1,4 +1,4 @@
-import {assertSectionName, hasSection, parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, sectionSpans, sectionSpansInBytes, setSection} from '../../../src/aws/ini.js'
+import {assertSectionName, firstHeader, hasSection, lineNumberAt, parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, sectionSpans, sectionSpansInBytes, setSection, writtenKey} from '../../../src/aws/ini.js'
 import {decodeBytes, encodeText} from '../../../src/aws/bytes.js'
 import {loadIniFile} from '../../../src/aws/files.js'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -371,4 +371,94 @@ test('sectionSpansInBytes: a name that is part of many keys is found as the text
   content += '[mfa]\nk = v\n[ mfa\t]\nk = w\n[mfa]x]\n[p]\n'
   expect(sectionSpansInBytes(Buffer.from(content), 'mfa')).toEqual(sectionSpans(content, 'mfa'))
   expect(sectionSpansInBytes(Buffer.from(content), 'mfa')).toHaveLength(2)
+})
+
+describe('the lines as parsed', () => {
+  test('every line has its kind', () => {
+    expect(doc('# c\n[a]\nk = v\n  more\n\n; d\n').lines.map(l => l.kind)).toEqual(['comment', 'section', 'key', 'continuation', 'blank', 'comment'])
+  })
+  test('the line ending most lines use; CRLF wins a tie with CR', () => {
+    expect(doc('[a]\r\nk = v\rx = 1\ry = 2\r').eol).toBe('\r')
+    expect(doc('[a]\r\nk = v\r').eol).toBe('\r\n')
+  })
+  test('a sub-setting needs no spaces around its =', () => {
+    expect(readSections(doc('[s]\nsts =\n  endpoint_url=http://x\n')).get('s')).toEqual({sts: '', 'sts.endpoint_url': 'http://x'})
+  })
+  test('an empty value continued on indented lines is those lines, without a leading line break', () => {
+    expect(readSections(doc('[a]\nk =\n  one\n  two\n')).get('a')).toEqual({k: 'one\ntwo'})
+  })
+  test('hasSection finds a section among others', () => {
+    expect(hasSection(doc('[a]\n[b]\n'), 'a')).toBe(true)
+  })
+  test('a refused section name is shown on one line', () => {
+    expect(() => assertSectionName('a\nb\rc')).toThrow('cannot write a section named "a b c" (line breaks and outer spaces do not survive a [header])')
+  })
+})
+
+describe('finding a section without parsing the file', () => {
+  test('sectionSpans: from the header to the next header, every occurrence', () => {
+    const text = '# c\n[a]\nk = v\n[b] ; note\nx = 1\n[a]\nk = w'
+    expect(sectionSpans(text, 'a')).toEqual([[4, 14], [31, 40]])
+    expect(sectionSpans(text, 'b')).toEqual([[14, 31]])
+    expect(sectionSpans(text, 'missing')).toEqual([])
+    expect(sectionSpans('[a]\rk = v\r[b]\r', 'a')).toEqual([[0, 10]])
+  })
+  test('sectionSpans: a name is matched as written, not as a pattern', () => {
+    expect(sectionSpans('[axb]\nk = v\n', 'a.b')).toEqual([])
+    expect(sectionSpans('[ a.b ]\nk = v\n', 'a.b')).toEqual([[0, 14]])
+  })
+  test('sectionSpans gives up (undefined) when it cannot be sure: an indented header, or a [ line that is no plain header', () => {
+    expect(sectionSpans('  [a]\nk = v\n', 'a')).toBeUndefined()
+    expect(sectionSpans('[b]\n  [a]\nk = v\n', 'a')).toBeUndefined()
+    expect(sectionSpans('[a]\nk = v\n[x\n', 'a')).toBeUndefined()
+    expect(sectionSpans('[a]\nk = v\n[ ]\n', 'a')).toBeUndefined()
+  })
+  test('firstHeader: where the first section starts', () => {
+    expect(firstHeader('[a]\n')).toBe(0)
+    expect(firstHeader('# c\n[a]\n')).toBe(4)
+    expect(firstHeader('# c\r[a]\n')).toBe(4)
+    expect(firstHeader('# x[a]\n')).toBe(7)
+    expect(firstHeader('')).toBe(0)
+  })
+  test('lineNumberAt counts CRLF, CR and LF as one line break each, before the offset', () => {
+    const text = 'a\r\nb\rc\nd'
+    expect([0, 1, 3, 5, 7].map(offset => lineNumberAt(text, offset))).toEqual([1, 1, 2, 3, 4])
+  })
+  test('writtenKey: the name as written, before botocore lower-cases it', () => {
+    const key = (text: string) => writtenKey(doc(`[a]\n${text}\n`).lines[1])
+    expect(key('  AWS_Access_Key_ID  = x')).toBe('AWS_Access_Key_ID')
+    expect(key('Region: eu-west-1')).toBe('Region')
+    expect(key('k=v')).toBe('k')
+  })
+})
+
+describe('editing: more edges', () => {
+  test('a new section after a file whose last line has no line ending', () => {
+    expect(setSection(doc('[a]\nk = v\nx = 1'), 'mfa', {y: '2'})).toBe('[a]\nk = v\nx = 1\n\n[mfa]\ny = 2')
+  })
+  test('a line ending other than the file\'s is kept on the line that has it', () => {
+    expect(setSection(doc('[a]\nk = v\nx = 1\r\n'), 'mfa', {y: '2'})).toBe('[a]\nk = v\nx = 1\r\n\n[mfa]\ny = 2\n')
+    expect(setSection(doc('[mfa]\nk = v\r\n'), 'mfa', {x: '1'})).toBe('[mfa]\nk = v\r\nx = 1\n')
+  })
+  test('rewriting every key of a section at the end of a file without a line ending adds none', () => {
+    expect(setSection(doc('[mfa]\nk = OLD'), 'mfa', {k: 'NEW'})).toBe('[mfa]\nk = NEW')
+  })
+  test('three copies of a section: the first is kept, both later ones go', () => {
+    const text = '[mfa]\nx = 1\n\n[a]\nk = v\n\n[mfa]\nx = 2\n\n[b]\nk = w\n\n[mfa]\nx = 3\n'
+    expect(setSection(doc(text), 'mfa', {x: '9'})).toBe('[mfa]\nx = 9\n\n[a]\nk = v\n\n[b]\nk = w\n\n')
+  })
+  test('removeSection removes every copy, the last one with the blank line before it', () => {
+    expect(removeSection(doc('[mfa]\nx = 1\n\n[a]\nk = v\n\n[mfa]\ny = 2\n'), 'mfa')).toBe('[a]\nk = v\n')
+  })
+  test('removing the last section keeps the line before it when that is no blank line', () => {
+    expect(removeSection(doc('[a]\nk = v\n[mfa]\nx = 1\n'), 'mfa')).toBe('[a]\nk = v\n')
+  })
+  test('a removed key takes its continuation lines; comments and the other keys stay', () => {
+    const text = '[p]\nk = v\n  more\n# note\nother = 1\n'
+    expect(removeKeysOrSection(doc(text), 'p', new Set(['k']))).toBe('[p]\n# note\nother = 1\n')
+    expect(removeKeys(doc(text), 'p', ['k'])).toBe('[p]\n# note\nother = 1\n')
+  })
+  test('with dropEmpty, a section that keeps only comments goes; the comments stay', () => {
+    expect(removeKeys(doc('[a]\nk = v\n\n[p]\n# note\nk = v\n'), 'p', ['k'], {dropEmpty: true})).toBe('[a]\nk = v\n\n# note\n')
+  })
 })

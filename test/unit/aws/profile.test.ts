@@ -133,3 +133,91 @@ describe('session profile names', () => {
     expect(profileOfSessionProfile('work')).toBeUndefined()
   })
 })
+
+describe('the edges', () => {
+  test('a session profile name back to its profile, for names of any length', () => {
+    expect(profileOfSessionProfile('production-mfa')).toBe('production')
+  })
+  test('a serial that is not a device: what to run', () => {
+    expect(() => checkSerial('short', 'mfa_serial')).toThrow(expect.objectContaining({hint: 'Run `mfa devices --save` to find and save yours.'}))
+  })
+  test('where a bad serial came from: the flag, or the profile that set it', () => {
+    expect(() => resolve('[default]\nmfa_serial = bad\n')).toThrow('mfa_serial of profile "default" "bad" is not an MFA device ARN')
+    expect(() => resolve(`[default]\nmfa_serial = ${SERIAL}\n`, 'default', KEYS, {serialNumber: 'bad'})).toThrow('--serial-number "bad" is not an MFA device ARN')
+  })
+  test('for mfa devices, a serial given is trimmed and not checked', () => {
+    expect(resolve('[default]\n', 'default', KEYS, {serialNumber: ' GAHT12345678 ', requireSerial: false}).mfaSerial).toBe('GAHT12345678')
+  })
+  test('an empty duration_seconds is no duration; a bad one names the profile', () => {
+    expect(resolve(`[default]\nmfa_serial = ${SERIAL}\nduration_seconds =\n`).keys.durationSeconds).toBeUndefined()
+    expect(() => resolve(`[default]\nmfa_serial = ${SERIAL}\nduration_seconds = x\n`)).toThrow('duration_seconds of profile "default" "x" is not a duration')
+  })
+  test('a plain profile that names itself as source_profile: its own keys and duration, no role', () => {
+    const r = resolve(`[default]\nsource_profile = default\nduration_seconds = 900\nmfa_serial = ${SERIAL}\n`)
+    expect(r.keys.durationSeconds).toBe(900)
+    expect(r.roles).toEqual([])
+  })
+  test('a role that is its own source: duration_seconds is the role\'s, not the session\'s', () => {
+    const r = resolve(`[default]\nrole_arn = ${ROLE}\nsource_profile = default\nduration_seconds = 900\nmfa_serial = ${SERIAL}\n`)
+    expect(r.keys.durationSeconds).toBeUndefined()
+    expect(r.roles[0].durationSeconds).toBe(900)
+  })
+  test('a role that is its own source needs both keys; without them it is a loop', () => {
+    expect(() => resolve(`[profile a]\nrole_arn = ${ROLE}\nsource_profile = a\n`, 'a', '')).toThrow('source_profile chain of "a" loops: a -> a')
+    expect(() => resolve(`[profile a]\nrole_arn = ${ROLE}\nsource_profile = a\n`, 'a', '[a]\naws_access_key_id = AKIAONLY\n')).toThrow('loops: a -> a')
+  })
+  test('a role profile that has keys of its own but names another source: the source\'s keys', () => {
+    const r = resolve(`[default]\nmfa_serial = ${SERIAL}\n[profile admin]\nrole_arn = ${ROLE}\nsource_profile = default\n`, 'admin', `${KEYS}[admin]\naws_access_key_id = AKIAADMIN\naws_secret_access_key = s2\n`)
+    expect(r.keys).toMatchObject({name: 'default', accessKeyId: 'AKIAEXAMPLE'})
+    expect(r.roles.map(s => s.profile)).toEqual(['admin'])
+  })
+  test('an access key without its secret is no long-term keys', () => {
+    expect(() => resolve(`[default]\nmfa_serial = ${SERIAL}\n`, 'default', '[default]\naws_access_key_id = AKIAONLY\n')).toThrow('profile "default" has no long-term keys')
+  })
+  test('keys in the OS keyring (mfa_keyring): the key id, no secret yet', () => {
+    expect(resolve(`[default]\nmfa_serial = ${SERIAL}\nmfa_keyring = AKIAKEYRING\n`, 'default', '').keys).toEqual({name: 'default', accessKeyId: 'AKIAKEYRING', secretAccessKey: '', inKeyring: true})
+  })
+  test('the prompt driver and YubiKey account come from the chain', () => {
+    const r = resolve(`[default]\nmfa_serial = ${SERIAL}\nmfa_prompt_driver = ykman\nmfa_ykman_account = me\n[profile admin]\nrole_arn = ${ROLE}\nsource_profile = default\n`, 'admin')
+    expect([r.promptDriver, r.ykmanAccount]).toEqual(['ykman', 'me'])
+  })
+  test('hints: two or more known profiles, a missing source, a loop, credential_source', () => {
+    expect(() => resolve('[profile a]\n', 'nope')).toThrow(expect.objectContaining({hint: 'Known profiles: a, default. Pick one with --profile.'}))
+    expect(() => resolve(`[profile a]\nrole_arn = ${ROLE}\nsource_profile = gone\n`, 'a')).toThrow(expect.objectContaining({hint: 'Add [profile gone] or fix source_profile.'}))
+    expect(() => resolve(`[profile a]\nrole_arn = ${ROLE}\nsource_profile = a\n`, 'a', '')).toThrow(expect.objectContaining({hint: 'Point the last source_profile at a profile with long-term keys.'}))
+    expect(() => resolve(`[profile a]\nrole_arn = ${ROLE}\n`, 'a')).toThrow(expect.objectContaining({hint: 'Add source_profile = <profile with keys> to [profile a].'}))
+  })
+  test('hints: no keys, SSO, temporary credentials (a session profile of mfa\'s, or not)', () => {
+    expect(() => resolve(`[default]\nmfa_serial = ${SERIAL}\n`, 'default', '')).toThrow(expect.objectContaining({hint: "Run `aws configure --profile default` to add them."}))
+    expect(() => resolve(`[default]\nsso_start_url = https://x\n`, 'default', '')).toThrow(expect.objectContaining({hint: 'Use `aws sso login` for that profile.'}))
+    expect(() => resolve(`[default]\nmfa_serial = ${SERIAL}\n`, 'default', `${KEYS}aws_session_token = t\n`)).toThrow(
+      expect.objectContaining({hint: 'Put the IAM user\'s long-term keys in [default] of ~/.aws/credentials.'}),
+    )
+    expect(() => resolve(`[profile work-mfa]\nmfa_serial = ${SERIAL}\n`, 'work-mfa', '[work-mfa]\naws_access_key_id = A\naws_secret_access_key = s\naws_session_token = t\n')).toThrow(
+      expect.objectContaining({hint: 'It looks like a session profile that mfa writes; use the profile it was made from instead.'}),
+    )
+  })
+})
+
+describe('endpoints: the edges', () => {
+  test('AWS_ENDPOINT_URL_STS leaves STS to the SDK, not IAM', () => {
+    const r = resolve(`[default]\nmfa_serial = ${SERIAL}\nendpoint_url = http://e\n`, 'default', KEYS, {env: {AWS_ENDPOINT_URL_STS: 'http://x'}})
+    expect([r.stsEndpoint, r.iamEndpoint]).toEqual([undefined, 'http://e'])
+  })
+  test('a services section without the service, or a missing one: endpoint_url', () => {
+    const r = resolve(`[default]\nmfa_serial = ${SERIAL}\nservices = local\nendpoint_url = http://e\n[services local]\niam =\n  endpoint_url = http://i\n`)
+    expect([r.stsEndpoint, r.iamEndpoint]).toEqual(['http://e', 'http://i'])
+    expect(resolve(`[default]\nmfa_serial = ${SERIAL}\nservices = gone\nendpoint_url = http://e\n`).stsEndpoint).toBe('http://e')
+  })
+  test('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', () => {
+    expect(resolve(`[default]\nmfa_serial = ${SERIAL}\nendpoint_url = http://e\n`, 'default', KEYS, {env: {AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true'}}).stsEndpoint).toBeUndefined()
+  })
+  test('the requested profile\'s endpoints first, then those of the profile with the keys', () => {
+    const services = '[services local]\nsts =\n  endpoint_url = http://s\niam =\n  endpoint_url = http://i\n'
+    const role = `[profile admin]\nrole_arn = ${ROLE}\nsource_profile = default\n`
+    const own = resolve(`[default]\nmfa_serial = ${SERIAL}\n${role}services = local\n${services}`, 'admin')
+    expect([own.stsEndpoint, own.iamEndpoint]).toEqual(['http://s', 'http://i'])
+    const root = resolve(`[default]\nmfa_serial = ${SERIAL}\nservices = local\n${role}${services}`, 'admin')
+    expect([root.stsEndpoint, root.iamEndpoint]).toEqual(['http://s', 'http://i'])
+  })
+})
