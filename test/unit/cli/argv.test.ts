@@ -158,6 +158,7 @@ describe('parseArgv: a flag whose own name starts with no-', () => {
   test('only the exact prefix no- negates', () => {
     expect(parseArgv(['--nocolor'], specs)).toBeUndefined()
     expect(parseArgv(['--x-color'], specs)).toBeUndefined()
+    expect(parseArgv(['--xyzcolor'], specs)).toBeUndefined()
     expect(parseArgv(['--color-no'], specs)).toBeUndefined()
   })
 })

@@ -93,6 +93,24 @@ describe('reportError', () => {
   })
 })
 
+describe('reportError: the odd things a program can throw', () => {
+  test('null and undefined are bugs too, told as such, with or without debugging', () => {
+    expect(reportError(null, false)).toBe(EXIT.failure)
+    expect(written).toBe('mfa: unexpected error: null\nhint: Run again with MFA_DEBUG=1 for details, and report it.\n')
+    written = ''
+    expect(reportError(undefined, true)).toBe(EXIT.failure)
+    expect(written).toBe('mfa: unexpected error: undefined\n\n')
+  })
+  test('oclif\'s exit without a code: 0', () => {
+    class ExitError extends Error {}
+    expect(reportError(new ExitError('exit'), false)).toBe(0)
+  })
+  test('the cause under debugging ends its line', () => {
+    reportError(new MfaError('top', {cause: 'plain cause'}), true)
+    expect(written).toBe('mfa: top\nplain cause\n')
+  })
+})
+
 describe('stderrReporter', () => {
   test('say writes one line to stderr', () => {
     stderrReporter().say('mfa: hello')

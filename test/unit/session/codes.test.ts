@@ -3,7 +3,7 @@
  * request never left is forgotten (only that code), the record's fields, and the exec server's
  * answer when no one can be asked.
  */
-import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {lstatSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {forgetUsed, markUsed, noWayToAsk, wasUsed} from '../../../src/session/codes.js'
@@ -49,6 +49,21 @@ describe('wasUsed: a record of the wrong shape is no record', () => {
   test('a record from the future counts', () => {
     record({code: '123456', at: Date.now() + 10_000})
     expect(wasUsed(dir, SERIAL, '123456')).toBe(true)
+  })
+})
+
+describe('markUsed: a link planted at the record is replaced, never written through', () => {
+  test('the link\'s target stays as it was', () => {
+    markUsed(dir, SERIAL, '123456')
+    const [name] = readdirSync(dir)
+    const target = join(dir, 'target')
+    writeFileSync(target, 'theirs')
+    unlinkSync(join(dir, name))
+    symlinkSync(target, join(dir, name))
+    markUsed(dir, SERIAL, '654321')
+    expect(readFileSync(target, 'utf8')).toBe('theirs')
+    expect(lstatSync(join(dir, name)).isSymbolicLink()).toBe(false)
+    expect(wasUsed(dir, SERIAL, '654321')).toBe(true)
   })
 })
 

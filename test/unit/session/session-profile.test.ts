@@ -3,12 +3,27 @@
  * temporary HOME: written and refreshed in place, never over long-term keys or a section the user
  * wrote, and removed only when mfa wrote them.
  */
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {MfaError} from '../../../src/cli/errors.js'
+import {jest} from '@jest/globals'
+import * as realFs from 'node:fs'
+import {existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {loadAwsFiles} from '../../../src/aws/files.js'
-import {checkSessionProfile, removeSessionProfile, sessionSection, sourceOfSessionProfile, writeSessionProfile, writtenSessionProfiles} from '../../../src/session/session-profile.js'
+import {MfaError} from '../../../src/cli/errors.js'
+import {acquireLock} from '../../../src/aws/lock.js'
+import {hashKey} from '../../../src/session/cache.js'
+
+/** Paths whose write access fails, and how (root may write anywhere, so a read-only place is told, not made). */
+const denied = new Map<string, string>()
+jest.unstable_mockModule('node:fs', () => ({
+  ...realFs,
+  accessSync: (path: string, mode?: number) => {
+    const code = denied.get(path)
+    if (code) throw Object.assign(new Error(`${code}: ${path}`), {code})
+    return realFs.accessSync(path, mode)
+  },
+}))
+const {loadAwsFiles} = await import('../../../src/aws/files.js')
+const {checkSessionProfile, removeSessionProfile, sessionSection, sourceOfSessionProfile, writeSessionProfile, writtenSessionProfiles} = await import('../../../src/session/session-profile.js')
 
 const KEYS = '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n'
 const creds = {AccessKeyId: 'ASIA1', SecretAccessKey: 'sec1', SessionToken: 'tok1', Expiration: '2026-11-28T17:00:00Z'}
@@ -229,5 +244,86 @@ describe('edits', () => {
     await writeSessionProfile(env, 'mfa', creds)
     await writeSessionProfile(env, 'mfa', {...creds, Expiration: '2026-11-28T18:00:00Z'})
     expect(credentials()).toContain('x_security_token_expires = 2026-11-28T18:00:00Z\n')
+  })
+})
+
+describe('checkSessionProfile: files that cannot be written (before a code is spent)', () => {
+  afterEach(() => denied.clear())
+  const refusal = () => {
+    try {
+      checkSessionProfile(loadAwsFiles(env), 'mfa', env)
+    } catch (error) {
+      return error as MfaError
+    }
+  }
+  const path = () => realpathSync(join(home, '.aws', 'credentials'))
+  test('a read-only file system', () => {
+    denied.set(path(), 'EROFS')
+    const e = refusal()
+    expect(e?.message).toBe('cannot write ~/.aws/credentials: the file system is read-only; no code was used')
+    expect(e?.hint).toBe('Use a writable HOME, or point AWS_SHARED_CREDENTIALS_FILE to a writable place.')
+  })
+  test('a file of mode 0400 is fine: mfa replaces it by a rename', () => {
+    denied.set(path(), 'EACCES')
+    expect(refusal()).toBeUndefined()
+  })
+  test('a file with hard links is written in place: its own permission counts', () => {
+    linkSync(path(), join(home, 'other-link'))
+    denied.set(path(), 'EACCES')
+    const e = refusal()
+    expect(e?.message).toBe('cannot write ~/.aws/credentials: permission denied; no code was used')
+    expect(e?.hint).toBe('Make it writable (chmod u+w ~/.aws/credentials), or point AWS_SHARED_CREDENTIALS_FILE elsewhere.')
+  })
+  test('a directory that cannot be written', () => {
+    denied.set(join(realpathSync(home), '.aws'), 'EACCES')
+    expect(refusal()?.message).toBe('cannot write ~/.aws: permission denied; no code was used')
+    denied.set(join(realpathSync(home), '.aws'), 'EROFS')
+    expect(refusal()?.hint).toBe('Use a writable HOME, or point AWS_SHARED_CREDENTIALS_FILE to a writable place.')
+  })
+  test('the directory behind a link is the one that counts', () => {
+    const real = join(home, 'real')
+    mkdirSync(real)
+    writeFileSync(join(real, 'creds'), KEYS)
+    symlinkSync(join(real, 'creds'), join(home, '.aws', 'linked'))
+    denied.set(realpathSync(real), 'EACCES')
+    const linked = {...env, AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'linked')}
+    expect(() => checkSessionProfile(loadAwsFiles(linked), 'mfa', linked)).toThrow('cannot write ~/real: permission denied')
+  })
+  test('no directory yet: fine (it is made when written)', () => {
+    const missing = {...env, AWS_SHARED_CREDENTIALS_FILE: join(home, 'nowhere', 'credentials')}
+    expect(() => checkSessionProfile(loadAwsFiles(missing), 'mfa', missing)).not.toThrow()
+  })
+})
+
+describe('the lock of an edit', () => {
+  test('is per real file: an edit through a link waits for the holder of the file\'s lock', async () => {
+    const file = realpathSync(join(home, '.aws', 'credentials'))
+    symlinkSync(file, join(home, 'link'))
+    const lock = await acquireLock(join(home, '.aws', 'mfa', `credentials-${hashKey('credentials', file)}.lock`))
+    const linked = {...env, AWS_SHARED_CREDENTIALS_FILE: join(home, 'link')}
+    let done = false
+    const writing = writeSessionProfile(linked, 'mfa', creds).then(() => (done = true))
+    await new Promise(r => setTimeout(r, 300))
+    expect(done).toBe(false)
+    lock.release()
+    await writing
+    expect(credentials()).toContain('[mfa]')
+  })
+})
+
+describe('what counts as mfa\'s: comments', () => {
+  test('a comment or a blank line in mfa\'s section leaves it mfa\'s', () => {
+    files('[profile mfa]\nregion = x\n# mine\nmfa_source_profile = default\n', SESSION.replace('tok1\n', 'tok1\n# note\n\n'))
+    expect(writtenSessionProfiles(loadAwsFiles(env))).toEqual(new Set(['mfa']))
+  })
+  test('a config section without "profile " keeps its name', () => {
+    files('[myprofile x]\nmfa_source_profile = a\n', KEYS)
+    expect(writtenSessionProfiles(loadAwsFiles(env))).toEqual(new Set(['myprofile x']))
+  })
+  test('the same session written otherwise (no spaces around =) is not rewritten', async () => {
+    files('', `${KEYS}\n${SESSION.replaceAll(' = ', '=')}`)
+    const before = credentials()
+    await writeSessionProfile(env, 'mfa', creds)
+    expect(credentials()).toBe(before)
   })
 })
