@@ -142,3 +142,23 @@ test('unreadableFlags says where the flags go, as a usage error', () => {
   expect(error.hint).toMatch(/mfa exec --profile work -- aws s3 ls/)
   expect(error.exitCode).toBe(EXIT.usage)
 })
+
+describe('parseArgv: a flag whose own name starts with no-', () => {
+  const own: FlagSpec[] = [
+    {name: 'color', type: 'boolean', allowNo: true},
+    {name: 'no-color', type: 'boolean'},
+    {name: 'no-cache', type: 'option'},
+    {name: 'cache', type: 'boolean', allowNo: true},
+  ]
+  test('is that flag, not the negation of another', () => {
+    expect(parseArgv(['--no-color'], own)?.flags).toEqual({'no-color': true})
+    expect(parseArgv(['--no-cache', 'x'], own)?.flags).toEqual({'no-cache': 'x'})
+    expect(parseArgv(['--no-cache=x'], own)?.flags).toEqual({'no-cache': 'x'})
+  })
+  test('only the exact prefix no- negates', () => {
+    expect(parseArgv(['--nocolor'], specs)).toBeUndefined()
+    expect(parseArgv(['--x-color'], specs)).toBeUndefined()
+    expect(parseArgv(['--xyzcolor'], specs)).toBeUndefined()
+    expect(parseArgv(['--color-no'], specs)).toBeUndefined()
+  })
+})

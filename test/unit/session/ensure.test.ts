@@ -4,9 +4,12 @@
  * assumed with an MFA session, and one retry when the cached MFA session was revoked. Each test has
  * its own server, so its codes never wait for the next 30 s window.
  */
-import {readFileSync, readdirSync, unlinkSync, writeFileSync} from 'node:fs'
+import {jest} from '@jest/globals'
+import {mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {ensureSession} from '../../../src/session/ensure.js'
+import {acquireLock} from '../../../src/aws/lock.js'
+import {hashKey} from '../../../src/session/cache.js'
+import {ensureSession, secondsLeft} from '../../../src/session/ensure.js'
 import {DEMO, DEMO_CREDENTIALS, makeWorld, type World} from '../../helpers/world.js'
 
 let world: World
@@ -121,5 +124,176 @@ describe('a role', () => {
     expect(world.sts.count('GetSessionToken')).toBe(2)
     expect(world.sts.count('AssumeRole', c => !c.ok)).toBe(1)
     expect(world.sts.count('AssumeRole', c => c.ok)).toBe(2)
+  })
+})
+
+describe('what the user sees and what is kept', () => {
+  test('the spinner texts around the calls to STS', async () => {
+    const texts: string[] = []
+    const progress = <T,>(text: string, work: () => Promise<T>) => (texts.push(text), work())
+    await ensureSession({profile: 'admin', tokenCode: await world.freshCode(), env: env(), reporter: {...reporter(), progress}})
+    expect(texts).toEqual(['Getting an MFA session from STS', `Assuming ${DEMO.roleArn}`])
+  })
+
+  test('whose session it is: the identity STS gives, the key and device it was made with', async () => {
+    const {session} = await ensure()
+    expect(session).toMatchObject({
+      Version: 1,
+      Kind: 'session',
+      Profile: 'default',
+      SerialNumber: DEMO.mfaSerial,
+      SourceAccessKeyId: DEMO.accessKeyId,
+      Identity: {Arn: DEMO.userArn, Account: DEMO.accountId, UserId: expect.any(String)},
+    })
+    expect(Math.abs(Date.parse(session.IssuedAt) - Date.now())).toBeLessThan(60_000)
+  })
+
+  test('the duration: 12 hours by default, duration_seconds of the profile, --duration above both', async () => {
+    const left = (s: {Credentials: {Expiration: string}}) => Math.round((Date.parse(s.Credentials.Expiration) - world.sts.now()) / 60_000)
+    expect(left((await ensure()).session)).toBe(12 * 60)
+    writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8').replace('[default]\n', '[default]\nduration_seconds = 7200\n'))
+    expect(left((await ensure('default', {force: true})).session)).toBe(120)
+    expect(left((await ensure('default', {force: true, durationSeconds: 3600})).session)).toBe(60)
+  })
+
+  test('a session that has ended when it arrives: the clock is ahead, and nothing is kept', async () => {
+    world.sts.setExpiry({at: world.sts.now() - 60_000})
+    const error = await ensure().catch(e => e)
+    expect(error.message).toMatch(/^STS issued a session that ends at \S+, but this computer's clock says it is \S+: the clock is ahead$/)
+    expect(error.hint).toBe('Set the clock right (e.g. enable NTP: `timedatectl set-ntp true`) and try again.')
+    expect(cacheFiles('session')).toEqual([])
+  })
+
+  test.each([false, true])('a session that cannot be kept (terminal: %s): said what was lost; on a terminal printed once', async tty => {
+    await ensure()
+    const [name] = cacheFiles('session')
+    const file = join(world.cacheDir, name)
+    unlinkSync(file)
+    // Once STS has answered, the cache file's place is taken by a directory: the rename fails.
+    const progress = async <T,>(_: string, work: () => Promise<T>) => {
+      const out = await work()
+      mkdirSync(join(file, 'x'), {recursive: true})
+      return out
+    }
+    const before = process.stderr.isTTY
+    let printed = ''
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => ((printed += String(chunk)), true))
+    process.stderr.isTTY = tty
+    try {
+      const error = await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: {...reporter(), progress}, force: true}).catch(e => e)
+      const session = world.sts.calls.filter(c => c.action === 'GetSessionToken').length
+      expect(session).toBe(2)
+      if (tty) {
+        expect(error.message).toMatch(/^the session STS issued \(above, until \S+\) could not be kept: /)
+        expect(error.hint).toBe('Free some space and run the command again with a new code; until then, copy the session above if you need it.')
+        const shown = JSON.parse(printed)
+        expect(Object.keys(shown)).toEqual(['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'])
+        expect(printed.endsWith('}\n')).toBe(true)
+      } else {
+        expect(error.message).toMatch(/^the session STS issued \(until \S+\) was lost: it could not be kept: \S/)
+        expect(error.hint).toBe('The code was spent. Fix the cause, then run the command again with the next code.')
+        expect(printed).toBe('')
+      }
+      expect(error.cause).toBeDefined()
+    } finally {
+      process.stderr.isTTY = before
+      spy.mockRestore()
+    }
+  })
+
+  test('another mfa process holding the device\'s lock: the user hears whom mfa waits for', async () => {
+    const lock = await acquireLock(join(world.cacheDir, `device-${hashKey('device', DEMO.mfaSerial)}.lock`))
+    setTimeout(() => lock.release(), 300)
+    await ensure()
+    expect(said).toEqual([`mfa: waiting for another mfa process (pid ${process.pid}) that is getting a session for ${DEMO.mfaSerial}…`])
+  })
+})
+
+describe('the session profile', () => {
+  const USERS = `[mfa]\naws_access_key_id = AKIAUSERSOWN00000000\naws_secret_access_key = x\n`
+  test('required (login): a section of the user\'s there stops it before a code is spent', async () => {
+    writeFileSync(world.credentialsPath, `${DEMO_CREDENTIALS}\n${USERS}`)
+    await expect(ensure()).rejects.toThrow('[mfa] in')
+    expect(world.sts.count('GetSessionToken')).toBe(0)
+  })
+  test('a service (env, exec): a warning for a new session, nothing for a cached one', async () => {
+    writeFileSync(world.credentialsPath, `${DEMO_CREDENTIALS}\n${USERS}`)
+    const first = await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: reporter(), sessionProfile: 'service'})
+    expect(first.fresh).toBe(true)
+    expect(said).toEqual([expect.stringMatching(/^mfa: the session is cached, but not kept in profile "mfa": \[mfa\] in .* is not a section mfa wrote/)])
+    said = []
+    expect((await ensureSession({profile: 'default', env: env(), reporter: reporter(), sessionProfile: 'service'})).fresh).toBe(false)
+    expect(said).toEqual([])
+    expect(readFileSync(world.credentialsPath, 'utf8')).toBe(`${DEMO_CREDENTIALS}\n${USERS}`)
+  })
+  test('none (credential-process): never written', async () => {
+    const before = readFileSync(world.credentialsPath, 'utf8')
+    await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: reporter(), sessionProfile: 'none'})
+    expect(readFileSync(world.credentialsPath, 'utf8')).toBe(before)
+  })
+  test('a cached session whose session profile lost its region gets it back', async () => {
+    await ensure()
+    const withRegion = readFileSync(world.configPath, 'utf8')
+    expect(withRegion).toContain('[profile mfa]\nregion = eu-west-1\n')
+    writeFileSync(world.configPath, withRegion.replace(/\n\[profile mfa\][^[]*/, '\n'))
+    expect((await ensureSession({profile: 'default', env: env(), reporter: reporter()})).fresh).toBe(false)
+    expect(readFileSync(world.configPath, 'utf8')).toContain('[profile mfa]\nregion = eu-west-1\n')
+  })
+  test('a cached session missing from its session profile is written there again', async () => {
+    await ensure()
+    writeFileSync(world.credentialsPath, DEMO_CREDENTIALS)
+    const again = await ensureSession({profile: 'default', env: env(), reporter: reporter()})
+    expect(readFileSync(world.credentialsPath, 'utf8')).toContain(`aws_session_token = ${again.session.Credentials.SessionToken}`)
+  })
+})
+
+describe('codes', () => {
+  test('a code STS refused is spent: the same code again is refused before STS', async () => {
+    const wrong = world.code() === '000000' ? '111111' : '000000'
+    await expect(ensureSession({profile: 'default', tokenCode: wrong, env: env(), reporter: reporter()})).rejects.toThrow('STS refused the MFA code')
+    await expect(ensureSession({profile: 'default', tokenCode: wrong, env: env(), reporter: reporter()})).rejects.toThrow(`code ${wrong} was already used`)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+  test('a refused code given with --token-code is not asked for again', async () => {
+    const wrong = world.code() === '000000' ? '111111' : '000000'
+    await expect(ensureSession({profile: 'default', tokenCode: wrong, env: env(), reporter: reporter(), ask: false})).rejects.toThrow('STS refused the MFA code')
+    expect(said).toEqual([])
+  })
+})
+
+describe('roles: names, reuse and --force', () => {
+  test('the role session is named mfa-<user>, or role_session_name; its identity comes from the assumed user', async () => {
+    const {session} = await ensure('admin')
+    expect(session.Kind).toBe('role')
+    expect(session.RoleArn).toBe(DEMO.roleArn)
+    expect(session.AssumedRoleUser?.Arn).toMatch(/\/mfa-demo$/)
+    expect(session.Identity).toEqual({Arn: session.AssumedRoleUser!.Arn, Account: DEMO.accountId, UserId: session.AssumedRoleUser!.AssumedRoleId})
+    writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8').replace('duration_seconds = 7200\n', 'duration_seconds = 7200\nrole_session_name = me@work\n'))
+    expect((await ensure('admin')).session.AssumedRoleUser?.Arn).toMatch(/\/me@work$/)
+  })
+  test('--force assumes the role again on the cached MFA session', async () => {
+    await ensure('admin')
+    expect((await ensure('admin', {force: true})).fresh).toBe(true)
+    expect(world.sts.count('AssumeRole')).toBe(2)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+  test('the caller\'s reuse rule decides for the role session; the MFA session behind it keeps the usual rule', async () => {
+    await ensure('admin')
+    const again = await ensureSession({profile: 'admin', env: env(), reporter: reporter(), reuse: () => false})
+    expect(again.fresh).toBe(true)
+    expect(world.sts.count('AssumeRole')).toBe(2)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+  test('half an hour asked: the role lasts half an hour', async () => {
+    const {session} = await ensure('admin', {durationSeconds: 1800})
+    expect(Math.round((Date.parse(session.Credentials.Expiration) - world.sts.now()) / 60_000)).toBe(30)
+  })
+})
+
+describe('secondsLeft', () => {
+  test('whole seconds, rounded down', () => {
+    const session = {Credentials: {Expiration: '2030-01-01T00:01:00Z'}} as Parameters<typeof secondsLeft>[0]
+    expect(secondsLeft(session, Date.parse('2030-01-01T00:00:00.500Z'))).toBe(59)
+    expect(secondsLeft(session, Date.parse('2030-01-01T00:02:00Z'))).toBe(-60)
   })
 })

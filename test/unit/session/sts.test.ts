@@ -5,7 +5,10 @@
 import {STSServiceException} from '@aws-sdk/client-sts'
 import type {CallContext} from '../../../src/aws/call-context.js'
 import {MfaError} from '../../../src/cli/errors.js'
-import {callTimeoutMs, describeSkew, describeStsError, getCallerIdentity, getSessionToken} from '../../../src/session/sts.js'
+import {jest} from '@jest/globals'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {assumeRole, callAws, callTimeoutMs, describeSkew, describeStsError, getCallerIdentity, getSessionToken, MAX_TIMEOUT_S, mayHaveReachedSts} from '../../../src/session/sts.js'
 import {DEMO, makeWorld, type World} from '../../helpers/world.js'
 
 const keys: CallContext = {region: 'eu-west-1', credentials: {accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 's'}, profile: 'work', env: {}}
@@ -206,6 +209,229 @@ describe('describeSkew', () => {
   })
 })
 
+describe('describeStsError: each rule on its own', () => {
+  const plain = (extra: object, message = 'x') => Object.assign(new Error(message), {name: 'Error'}, extra)
+  test('EPIPE and a hung-up socket are resets too, with what to check', () => {
+    const e = describe_(plain({code: 'EPIPE'}))
+    expect(e.message).toBe('the connection to STS at sts.eu-west-1.amazonaws.com was reset before it answered GetSessionToken')
+    expect(e.hint).toBe('A proxy, VPN or firewall may be cutting it; check them and AWS_ENDPOINT_URL_STS.')
+    expect(describe_(plain({}, 'socket hang up')).message).toMatch(/was reset/)
+  })
+  test('ETIMEDOUT by its code alone; a measured timeout whatever the error', () => {
+    expect(describe_(plain({code: 'ETIMEDOUT'})).message).toBe('STS at sts.eu-west-1.amazonaws.com did not answer GetSessionToken')
+    expect(describe_(plain({}), keys, 'GetSessionToken', 4_600).message).toBe('STS at sts.eu-west-1.amazonaws.com did not answer GetSessionToken within 5 s')
+  })
+  test('a region: the hint says where to fix it', () => {
+    expect(describe_(new Error('Region not accepted')).hint).toBe('Fix region in the profile, or AWS_REGION, e.g. eu-west-1.')
+  })
+  test('MultiFactorAuthentication in another error than AccessDenied is not the code', () => {
+    expect(describe_(sdkError('Other', 'MultiFactorAuthentication required', 403)).message).toBe('STS refused GetSessionToken: Other: MultiFactorAuthentication required')
+  })
+  test('keys from the OS keyring: the hints say to store them again', () => {
+    const ring: CallContext = {...keys, keysInKeyring: true}
+    expect(describe_(sdkError('InvalidClientTokenId', 'invalid'), ring).hint).toBe('Store the profile\'s current key with `mfa keys add -p work`, or create a new key in IAM.')
+    expect(describe_(sdkError('SignatureDoesNotMatch', 'does not match'), ring).hint).toBe(
+      'The OS keyring holds another secret for it: store the key again with `mfa keys add -p work`.',
+    )
+  })
+  test('RequestExpired by its name; the Date header in either spelling; no headers', () => {
+    expect(describe_(sdkError('RequestExpired', 'x')).message).toBe("this computer's clock is off, so STS rejected the request as expired")
+    const Date_ = new Date(Date.now() + 5 * 60_000).toUTCString()
+    expect(describe_(Object.assign(sdkError('RequestExpired', 'x'), {$response: {statusCode: 400, headers: {Date: Date_}}})).message).toBe(
+      "this computer's clock is 5 min behind AWS's, so STS rejected the request as expired",
+    )
+    expect(describe_(Object.assign(sdkError('RequestExpired', 'x'), {$response: {statusCode: 400}})).message).toMatch(/clock is off/)
+  })
+  test('a 5xx status without a server fault, and 500 itself', () => {
+    expect(describe_(plain({$metadata: {httpStatusCode: 500}})).message).toBe('STS failed with HTTP 500')
+    expect(describe_(plain({$metadata: {httpStatusCode: 499}})).message).toBe('STS GetSessionToken failed: x (HTTP 499)')
+  })
+  test('one attempt is not "after 1 attempts"', () => {
+    expect(describe_(sdkError('Throttling', 'x', 400, {$metadata: {httpStatusCode: 400, attempts: 1}})).message).toBe('STS is throttling requests')
+  })
+  test('STS\'s own error: only a client fault with a status of 400 or more, a name STS would use, a message that is not a parse failure', () => {
+    expect(describe_(sdkError('Weird', '', 400)).message).toBe('STS refused GetSessionToken: Weird')
+    expect(describe_(sdkError('Weird', '', 400)).hint).toBeUndefined()
+    const disabled = describe_(sdkError('RegionDisabledException', 'STS is not activated', 403))
+    expect(disabled.hint).toBe('Activate STS in this region (IAM account settings) or use another region.')
+    expect(describe_(sdkError('Moved', 'm', 399)).message).toBe('STS GetSessionToken failed: m (HTTP 399)')
+    expect(describe_(plain({name: 'Weird', $metadata: {httpStatusCode: 403}})).message).toBe('STS GetSessionToken failed: x (HTTP 403)')
+    expect(describe_(sdkError('lowerCase', 'x', 400)).message).toBe('STS GetSessionToken failed: x (HTTP 400)')
+    expect(describe_(sdkError('Code-x', 'x', 400)).message).toBe('STS GetSessionToken failed: x (HTTP 400)')
+    expect(describe_(sdkError('Some', 'Deserialization error', 400)).message).toBe('the endpoint sts.eu-west-1.amazonaws.com answered GetSessionToken with something that is not STS (HTTP 400)')
+  })
+  test('HTTP 300 is not an answer read as 2xx', () => {
+    expect(describe_(plain({$metadata: {httpStatusCode: 300}})).message).toBe('STS GetSessionToken failed: x (HTTP 300)')
+  })
+  test('a message is trimmed', () => {
+    expect(describe_(new Error('  spaced  ')).message).toBe('STS GetSessionToken failed: spaced')
+  })
+  test('the configured STS endpoint is named', () => {
+    expect(describe_(networkError('ECONNREFUSED'), {...keys, env: {AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:7'}}).message).toBe('cannot reach STS at http://127.0.0.1:7: connection refused')
+  })
+  test('the cause can be replaced (MfaError options may set it again)', () => {
+    expect(Object.getOwnPropertyDescriptor(describe_(sdkError('Weird', 'w', 400)), 'cause')).toMatchObject({enumerable: false, configurable: true})
+  })
+})
+
+/** A stand-in for an SDK client class: records its config and answers send() as told. */
+function fakeClient(answer: (signal: AbortSignal) => Promise<unknown>, offset?: number) {
+  const made: {config: Record<string, any>; warningDisabled?: string; destroyed: boolean}[] = []
+  class Client {
+    config: {systemClockOffset?: number} = {systemClockOffset: offset}
+    record: (typeof made)[number]
+    constructor(config: Record<string, any>) {
+      this.record = {config, warningDisabled: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED, destroyed: false}
+      made.push(this.record)
+    }
+    send(command: unknown, options: {abortSignal: AbortSignal}) {
+      expect(command).toEqual({the: 'command'})
+      return answer(options.abortSignal)
+    }
+    destroy() {
+      this.record.destroyed = true
+    }
+  }
+  return {made, Client}
+}
+const call = (Client: unknown, ctx: CallContext, sending?: {once?: boolean}) =>
+  callAws(async () => ({Client}), m => m.Client, ctx, 'GetSessionToken', () => ({the: 'command'}), sending)
+
+describe('callAws: the client it makes and the call it sends', () => {
+  test('region, credentials, the default timeouts, no endpoint, the SDK\'s retries; destroyed after', async () => {
+    const {made, Client} = fakeClient(async () => ({ok: 1}))
+    expect(await call(Client, keys)).toEqual({ok: 1})
+    expect(made).toHaveLength(1)
+    expect(made[0].config).toEqual({
+      region: 'eu-west-1',
+      credentials: keys.credentials,
+      requestHandler: {connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true},
+    })
+    expect(made[0].destroyed).toBe(true)
+  })
+  test('an endpoint is passed on; a call that carries a code gets the whole MFA_TIMEOUT and its own retries', async () => {
+    const {made, Client} = fakeClient(async () => ({}))
+    await call(Client, {...keys, endpoint: 'http://127.0.0.1:9', env: {MFA_TIMEOUT: '2'}}, {once: true})
+    expect(made[0].config).toMatchObject({endpoint: 'http://127.0.0.1:9', requestHandler: {connectionTimeout: 2000, requestTimeout: 2000}})
+    expect(made[0].config.retryStrategy).toMatchObject({mode: 'standard'})
+  })
+  test('the SDK\'s Node version warning is off while the client is made, and the variable is restored', async () => {
+    const {made, Client} = fakeClient(async () => ({}))
+    delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+    await call(Client, keys)
+    expect(made[0].warningDisabled).toBe('true')
+    expect(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBeUndefined()
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'mine'
+    try {
+      await call(Client, keys)
+      expect(made[1].warningDisabled).toBe('true')
+      expect(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBe('mine')
+    } finally {
+      delete process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED
+    }
+  })
+  test('a failure is described, and the client destroyed', async () => {
+    const {made, Client} = fakeClient(async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'})
+    })
+    await expect(call(Client, keys)).rejects.toThrow('cannot reach STS at sts.eu-west-1.amazonaws.com: connection refused')
+    expect(made[0].destroyed).toBe(true)
+  })
+  test('no answer within MFA_TIMEOUT: the call is aborted and the limit named', async () => {
+    const {Client} = fakeClient(signal => new Promise((_, reject) => signal.addEventListener('abort', () => reject(Object.assign(new Error('Request aborted'), {name: 'AbortError'})))))
+    await expect(call(Client, {...keys, env: {MFA_TIMEOUT: '0.6'}})).rejects.toThrow('STS at sts.eu-west-1.amazonaws.com did not answer GetSessionToken within 1 s')
+  })
+  test('a failure before the limit names no time', async () => {
+    const {Client} = fakeClient(async () => {
+      throw Object.assign(new Error('x'), {name: 'TimeoutError'})
+    })
+    await expect(call(Client, keys)).rejects.toThrow(/did not answer GetSessionToken$/)
+  })
+  test('a clock 2 minutes or more off is told once on stderr; less is not', async () => {
+    const lines: string[] = []
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => (lines.push(String(chunk)), true))
+    try {
+      await call(fakeClient(async () => ({}), -119_000).Client, keys)
+      await call(fakeClient(async () => ({}), undefined).Client, keys)
+      expect(lines).toEqual([])
+      await call(fakeClient(async () => ({}), -120_000).Client, keys)
+      await call(fakeClient(async () => ({}), 600_000).Client, keys)
+      expect(lines).toEqual(["mfa: this computer's clock is 2 min ahead of AWS's; set it right (e.g. enable NTP: timedatectl set-ntp true)\n"])
+    } finally {
+      spy.mockRestore()
+    }
+  })
+})
+
+describe('the retries of a call that carries a code', () => {
+  type Strategy = {
+    acquireInitialRetryToken: () => Promise<{getRetryCount: () => number; getRetryDelay: () => number}>
+    refreshRetryTokenForRetry: (t: {getRetryCount: () => number}, info: {error?: object}) => Promise<{getRetryCount: () => number; getRetryDelay: () => number}>
+    recordSuccess: () => void
+  }
+  async function strategy(env: NodeJS.ProcessEnv = {}): Promise<Strategy> {
+    const {made, Client} = fakeClient(async () => ({}))
+    await call(Client, {...keys, env}, {once: true})
+    return made[0].config.retryStrategy
+  }
+  const skewed = {$metadata: {clockSkewCorrected: true}}
+  test('only a request the SDK corrected for clock skew is sent again, without delay, at most 3 times', async () => {
+    const s = await strategy()
+    const first = await s.acquireInitialRetryToken()
+    expect([first.getRetryCount(), first.getRetryDelay()]).toEqual([0, 0])
+    const second = await s.refreshRetryTokenForRetry(first, {error: skewed})
+    expect([second.getRetryCount(), second.getRetryDelay()]).toEqual([1, 0])
+    const third = await s.refreshRetryTokenForRetry(second, {error: skewed})
+    expect(third.getRetryCount()).toBe(2)
+    await expect(s.refreshRetryTokenForRetry(third, {error: skewed})).rejects.toBe(skewed)
+    const other = {$metadata: {}}
+    await expect(s.refreshRetryTokenForRetry(first, {error: other})).rejects.toBe(other)
+    await expect(s.refreshRetryTokenForRetry(first, {})).rejects.toBeUndefined()
+    const bare = new Error('no metadata')
+    await expect(s.refreshRetryTokenForRetry(first, {error: bare})).rejects.toBe(bare)
+    expect(s.recordSuccess()).toBeUndefined()
+  })
+  test.each([
+    [{AWS_MAX_ATTEMPTS: '1'}, 0],
+    [{AWS_MAX_ATTEMPTS: '2'}, 1],
+    [{AWS_MAX_ATTEMPTS: '9'}, 2],
+    [{AWS_MAX_ATTEMPTS: '0'}, 2],
+    [{AWS_MAX_ATTEMPTS: '1.5'}, 2],
+  ])('AWS_MAX_ATTEMPTS %j: %d retries', async (env, retries) => {
+    const s = await strategy(env)
+    let token = await s.acquireInitialRetryToken()
+    let n = 0
+    for (;;) {
+      try {
+        token = await s.refreshRetryTokenForRetry(token, {error: skewed})
+        n++
+      } catch {
+        break
+      }
+    }
+    expect(n).toBe(retries)
+  })
+})
+
+describe('mayHaveReachedSts', () => {
+  test.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])('%s: never left this machine', code => {
+    expect(mayHaveReachedSts(networkError(code))).toBe(false)
+    expect(mayHaveReachedSts(describe_(networkError(code)))).toBe(false)
+    expect(mayHaveReachedSts({cause: {cause: {code}}})).toBe(false)
+  })
+  test.each([networkError('ECONNRESET'), networkError('ETIMEDOUT'), new Error('x'), sdkError('AccessDenied', 'MultiFactorAuthentication')])('%p: may have', error => {
+    expect(mayHaveReachedSts(error)).toBe(true)
+  })
+})
+
+describe('callTimeoutMs: at most ten minutes', () => {
+  test('MFA_TIMEOUT above 600 is 600', () => {
+    expect(MAX_TIMEOUT_S).toBe(600)
+    expect(callTimeoutMs({MFA_TIMEOUT: '601'})).toBe(600_000)
+    expect(callTimeoutMs({MFA_TIMEOUT: 'Infinity'})).toBe(20_000)
+  })
+})
+
 describe('the real SDK against the local STS server (in-process)', () => {
   let world: World
   beforeAll(async () => {
@@ -233,5 +459,114 @@ describe('the real SDK against the local STS server (in-process)', () => {
   test('a key STS does not know', async () => {
     const unknown: CallContext = {...ctx(), credentials: {accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x'}}
     await expect(getCallerIdentity(unknown)).rejects.toThrow('STS does not know the access key AKIA…0000 of profile "default"')
+  })
+})
+
+describe('answers that are not complete: the real SDK against a server that answers as told', () => {
+  let server: Server
+  let body = ''
+  let status = 200
+  let requests = 0
+  let sent = new URLSearchParams()
+  beforeEach(() => {
+    status = 200
+    requests = 0
+  })
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests++
+      let data = ''
+      req.on('data', chunk => (data += chunk))
+      req.on('end', () => {
+        sent = new URLSearchParams(data)
+        res.writeHead(status, {'content-type': 'text/xml'}).end(body)
+      })
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  })
+  afterAll(() => new Promise(resolve => server.close(resolve)))
+  const ctx = (): CallContext => ({...keys, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`})
+  const answer = (action: string, result: string) =>
+    `<${action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${action}Response>`
+  const full: Record<string, string> = {AccessKeyId: 'ASIAX', SecretAccessKey: 'sec', SessionToken: 'tok', Expiration: '2030-01-02T03:04:05.678Z'}
+  const credentials = (c: Record<string, string>) => `<Credentials>${Object.entries(c).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</Credentials>`
+  const gst = () => getSessionToken(ctx(), {serial: 'arn:aws:iam::1:mfa/a', code: '123456', durationSeconds: 900})
+
+  test('complete credentials: the four fields, the expiry without milliseconds', async () => {
+    body = answer('GetSessionToken', credentials(full))
+    expect(await gst()).toEqual({AccessKeyId: 'ASIAX', SecretAccessKey: 'sec', SessionToken: 'tok', Expiration: '2030-01-02T03:04:05Z'})
+  })
+  test.each(['AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration'])('without %s: one line that says so', async missing => {
+    const c = {...full}
+    delete c[missing]
+    body = answer('GetSessionToken', credentials(c))
+    const error = await gst().catch(e => e)
+    expect(error).toBeInstanceOf(MfaError)
+    expect(error.message).toBe('STS answered GetSessionToken without complete credentials')
+    expect(error.hint).toBe('Check that AWS_ENDPOINT_URL_STS (or endpoint_url) points at STS.')
+  })
+  test('no credentials at all', async () => {
+    body = answer('GetSessionToken', '')
+    await expect(gst()).rejects.toThrow('STS answered GetSessionToken without complete credentials')
+  })
+  test('AssumeRole: the credentials and the assumed user, when both of its fields are there', async () => {
+    const role = {roleArn: 'arn:aws:iam::1:role/r', sessionName: 's', durationSeconds: 900}
+    const user = (u: string) => `<AssumedRoleUser>${u}</AssumedRoleUser>`
+    body = answer('AssumeRole', credentials(full) + user('<Arn>arn:aws:sts::1:assumed-role/r/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId>'))
+    expect(await assumeRole(ctx(), role)).toEqual({
+      Credentials: {AccessKeyId: 'ASIAX', SecretAccessKey: 'sec', SessionToken: 'tok', Expiration: '2030-01-02T03:04:05Z'},
+      AssumedRoleUser: {Arn: 'arn:aws:sts::1:assumed-role/r/s', AssumedRoleId: 'AROA:s'},
+    })
+    body = answer('AssumeRole', credentials(full) + user('<Arn>arn:aws:sts::1:assumed-role/r/s</Arn>'))
+    expect((await assumeRole(ctx(), role)).AssumedRoleUser).toBeUndefined()
+    body = answer('AssumeRole', credentials(full) + user('<AssumedRoleId>AROA:s</AssumedRoleId>'))
+    expect((await assumeRole(ctx(), role)).AssumedRoleUser).toBeUndefined()
+    body = answer('AssumeRole', credentials({...full, SessionToken: ''}))
+    await expect(assumeRole(ctx(), role)).rejects.toThrow('STS answered AssumeRole without complete credentials')
+  })
+  test.each(['Arn', 'Account', 'UserId'])('GetCallerIdentity without %s', async missing => {
+    const id: Record<string, string> = {Arn: 'arn:aws:iam::1:user/a', Account: '1', UserId: 'AIDA'}
+    body = answer('GetCallerIdentity', Object.entries(id).map(([k, v]) => `<${k}>${v}</${k}>`).join(''))
+    expect(await getCallerIdentity(ctx())).toEqual(id)
+    delete id[missing]
+    body = answer('GetCallerIdentity', Object.entries(id).map(([k, v]) => `<${k}>${v}</${k}>`).join(''))
+    await expect(getCallerIdentity(ctx())).rejects.toThrow('STS answered GetCallerIdentity without an identity')
+  })
+  test('a call with a code is sent once even when STS fails; one without is retried by the SDK', async () => {
+    status = 500
+    body = '<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>oops</Message></Error><RequestId>r</RequestId></ErrorResponse>'
+    const role = {roleArn: 'arn:aws:iam::1:role/r', sessionName: 's', durationSeconds: 900}
+    await expect(gst()).rejects.toThrow('STS failed with HTTP 500 (InternalFailure)')
+    expect(requests).toBe(1)
+    await expect(assumeRole(ctx(), {...role, serial: 'arn:aws:iam::1:mfa/a', code: '123456'})).rejects.toThrow(/HTTP 500/)
+    expect(requests).toBe(2)
+    await expect(assumeRole(ctx(), role)).rejects.toThrow('STS failed with HTTP 500 (InternalFailure) after 3 attempts')
+    expect(requests).toBe(5)
+  })
+  test('what is sent: every field of the request', async () => {
+    body = answer('GetSessionToken', credentials(full))
+    await gst()
+    expect(Object.fromEntries(sent)).toMatchObject({Action: 'GetSessionToken', SerialNumber: 'arn:aws:iam::1:mfa/a', TokenCode: '123456', DurationSeconds: '900'})
+    body = answer('AssumeRole', credentials(full))
+    await assumeRole(ctx(), {roleArn: 'arn:aws:iam::1:role/r', sessionName: 's', durationSeconds: 900, externalId: 'ext', serial: 'arn:aws:iam::1:mfa/a', code: '123456'})
+    expect(Object.fromEntries(sent)).toMatchObject({
+      Action: 'AssumeRole',
+      RoleArn: 'arn:aws:iam::1:role/r',
+      RoleSessionName: 's',
+      DurationSeconds: '900',
+      ExternalId: 'ext',
+      SerialNumber: 'arn:aws:iam::1:mfa/a',
+      TokenCode: '123456',
+    })
+  })
+  test('AssumeRole without an assumed user: none', async () => {
+    body = answer('AssumeRole', credentials(full))
+    expect((await assumeRole(ctx(), {roleArn: 'arn:aws:iam::1:role/r', sessionName: 's', durationSeconds: 900})).AssumedRoleUser).toBeUndefined()
+  })
+  test('a refusal names the action', async () => {
+    status = 403
+    body = '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed</Message></Error><RequestId>r</RequestId></ErrorResponse>'
+    await expect(assumeRole(ctx(), {roleArn: 'arn:aws:iam::1:role/r', sessionName: 's', durationSeconds: 900})).rejects.toThrow('STS denied AssumeRole: not allowed')
+    await expect(gst()).rejects.toThrow('STS denied GetSessionToken: not allowed')
   })
 })

@@ -133,6 +133,14 @@ describe('obtainCode: mfa_process', () => {
     expect(error.message).not.toContain('hunter2')
     expect(error.hint).toBe('It must print only the current code, e.g. `ykman oath accounts code --single NAME`.')
   })
+  test('prints a code and more lines: not only a code', async () => {
+    await expect(obtainCode(request({mfaProcess: 'printf "123456\\nmore\\n"'}))).rejects.toThrow('mfa_process of profile "work" printed 11 characters, not a 6-digit code')
+  })
+  test('leaves a child in the background holding stdout: done when it exits', async () => {
+    const started = Date.now()
+    expect(await obtainCode(request({mfaProcess: 'echo 123456; sleep 4 &'}))).toBe('123456')
+    expect(Date.now() - started).toBeLessThan(3000)
+  })
   test('prints nothing', async () => {
     await expect(obtainCode(request({mfaProcess: 'true'}))).rejects.toThrow('mfa_process of profile "work" printed nothing, not a 6-digit code')
   })
@@ -149,6 +157,10 @@ const noTerminal = (() => {
 })()
 
 describe('obtainCode: no flag, no mfa_process', () => {
+  test('asking no one (the exec server after a cancelled dialog): the login to run elsewhere', async () => {
+    const error = await rejection(obtainCode(request({ask: false})))
+    expect(error.message).toBe(`the MFA session for ${SERIAL} has ended and a new code is needed; run \`mfa login -p work\` in another terminal`)
+  })
   const name = 'and no terminal: fails at once, saying what to pass'
   ;(noTerminal ? test : test.skip)(noTerminal ? name : `${name} [skipped: this process has a terminal; test/e2e asks on one]`, async () => {
     const error = await rejection(obtainCode(request()))
