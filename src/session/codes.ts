@@ -83,6 +83,8 @@ export interface CodeRequest {
   /** The clock and the wait for the next code window; tests pass their own. */
   now?: () => number
   sleep?: (ms: number) => Promise<void>
+  /** How long mfa_process may take to print its code; 2 minutes unless a test says otherwise. */
+  mfaProcessLimitMs?: number
 }
 
 /** The exec server's answer when the MFA session has ended and no one can be asked for a code. */

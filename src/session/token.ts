@@ -24,7 +24,7 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
   // A driver chosen by --prompt, MFA_PROMPT_DRIVER or mfa_prompt_driver comes before mfa_process.
   if (req.mfaProcess && !req.prompt) {
     for (let attempt = 0; ; attempt++) {
-      const code = await runMfaProcess(req.mfaProcess, req.profile)
+      const code = await runMfaProcess(req.mfaProcess, {profile: req.profile, limitMs: req.mfaProcessLimitMs ?? MFA_PROCESS_LIMIT_MS})
       if (!wasUsed(req.cacheDir, req.serial, code)) return code
       if (attempt >= 3) {
         throw new MfaError(`mfa_process of profile "${req.profile}" keeps printing a code that was already used`, {
@@ -40,6 +40,9 @@ export async function obtainCode(req: CodeRequest): Promise<string> {
   const {askForCode} = await import('./ask-code.js')
   return askForCode(req)
 }
+
+/** How long mfa_process may take to print its code: a person may have to touch a security key. */
+const MFA_PROCESS_LIMIT_MS = 120_000
 
 /** How long output already written by an mfa_process that has exited may take to arrive. */
 const DRAIN_MS = 250
@@ -57,7 +60,7 @@ interface ProcessOutcome {
  * the background may hold stdout open for ever (`echo 123456; sleep 1000 &`), so mfa reads what was
  * already written and stops waiting on the pipe instead of waiting for it to close.
  */
-async function runProcess(command: string): Promise<ProcessOutcome> {
+async function runProcess(command: string, limitMs: number): Promise<ProcessOutcome> {
   const {spawn} = await import('node:child_process')
   return new Promise(resolve => {
     const child = spawn(command, {shell: true, stdio: ['inherit', 'pipe', 'inherit']})
@@ -65,7 +68,7 @@ async function runProcess(command: string): Promise<ProcessOutcome> {
     let exit: {exitCode: number | null; signal: NodeJS.Signals | null} | undefined
     let settled = false
     const timers: NodeJS.Timeout[] = []
-    const finish = (timedOut: boolean) => {
+    const finish = ({timedOut}: {timedOut: boolean}) => {
       if (settled) return
       settled = true
       for (const t of timers) clearTimeout(t)
@@ -80,21 +83,21 @@ async function runProcess(command: string): Promise<ProcessOutcome> {
     })
     child.on('error', () => {
       exit ??= {exitCode: 127, signal: null}
-      finish(false)
+      finish({timedOut: false})
     })
     child.on('exit', (exitCode, signal) => {
       exit = {exitCode, signal}
-      timers.push(setTimeout(() => finish(false), DRAIN_MS))
+      timers.push(setTimeout(() => finish({timedOut: false}), DRAIN_MS))
     })
-    child.on('close', () => finish(false))
-    timers.push(setTimeout(() => finish(true), 120_000))
+    child.on('close', () => finish({timedOut: false}))
+    timers.push(setTimeout(() => finish({timedOut: true}), limitMs))
   })
 }
 
-async function runMfaProcess(command: string, profile: string): Promise<string> {
-  const result = await runProcess(command)
+async function runMfaProcess(command: string, {profile, limitMs}: {profile: string; limitMs: number}): Promise<string> {
+  const result = await runProcess(command, limitMs)
   if (result.timedOut) {
-    throw new MfaError(`mfa_process of profile "${profile}" did not print a code within 2 minutes`, {hint: 'Run it by hand to see what it waits for.'})
+    throw new MfaError(`mfa_process of profile "${profile}" did not print a code within ${limitMs % 60_000 === 0 ? `${limitMs / 60_000} minutes` : `${limitMs / 1000} s`}`, {hint: 'Run it by hand to see what it waits for.'})
   }
   if (result.exitCode !== 0) {
     const why = result.exitCode === 127 ? 'was not found' : `failed (exit ${result.exitCode ?? result.signal})`

@@ -141,6 +141,11 @@ describe('obtainCode: mfa_process', () => {
     expect(await obtainCode(request({mfaProcess: 'echo 123456; sleep 4 &'}))).toBe('123456')
     expect(Date.now() - started).toBeLessThan(3000)
   })
+  test('prints no code within its time limit: killed, and the limit named', async () => {
+    const error = await rejection(obtainCode(request({mfaProcess: 'sleep 3; echo 123456', mfaProcessLimitMs: 300})))
+    expect(error.message).toBe('mfa_process of profile "work" did not print a code within 0.3 s')
+    expect(error.hint).toBe('Run it by hand to see what it waits for.')
+  })
   test('prints nothing', async () => {
     await expect(obtainCode(request({mfaProcess: 'true'}))).rejects.toThrow('mfa_process of profile "work" printed nothing, not a 6-digit code')
   })
