@@ -23,13 +23,11 @@ export function keepName(name: string | undefined): void {
   if (name) names.add(name)
 }
 
-const LOOKS_SECRET = /(?<![A-Za-z0-9/+])(?!\/)[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0-9/+=])/g
-
 export function redact(text: string): string {
   let out = text
   for (const secret of secrets) out = out.split(secret).join('[redacted]')
   return out
-    .replace(LOOKS_SECRET, run => (isPartOfName(run.replace(/=+$/, '')) ? run : '[redacted]'))
+    .replace(/(?<![A-Za-z0-9/+])(?!\/)[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0-9/+=])/g, run => (isPartOfName(run.replace(/=+$/, '')) ? run : '[redacted]'))
     .replace(/((?:token[-_ ]?code|TokenCode)["'=: ]+)\d{6}\b/gi, '$1[redacted]')
 }
 

@@ -61,7 +61,7 @@ test('the profile of AWS_PROFILE, the environment over it, a value the SDK canno
 })
 
 test('the configured endpoint: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the services section, endpoint_url', async () => {
-  const config = '[default]\nservices = s\nendpoint_url = http://profile\n\n[services s]\nsts =\n  endpoint_url = http://services-sts\n'
+  const config = '[default]\nservices = my-services\nendpoint_url = http://profile\n\n[services my-services]\nsts =\n  endpoint_url = http://services-sts\n'
   expect(await settings(config)).toMatchObject({endpoint: 'http://services-sts'})
   expect(await settings(config, {}, 'IAM')).toMatchObject({endpoint: 'http://profile'})
   expect(await settings(config, {AWS_ENDPOINT_URL: 'http://all'})).toMatchObject({endpoint: 'http://all'})
@@ -72,7 +72,17 @@ test('ignore_configured_endpoint_urls (profile or environment): no endpoint, and
   const s = await settings('[default]\nendpoint_url = http://profile\nignore_configured_endpoint_urls = true\n', {AWS_ENDPOINT_URL_STS: 'http://sts'})
   expect(s).toMatchObject({ignoreConfiguredEndpointUrls: true})
   expect(s).not.toHaveProperty('endpoint')
+})
+
+test('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true alone: no endpoint from the profile', async () => {
   expect(await settings('[default]\nendpoint_url = http://profile\n', {AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true'})).not.toHaveProperty('endpoint')
+})
+
+test('the auth scheme preference and the SigV4a region set of the profile', async () => {
+  expect(await settings('[default]\nauth_scheme_preference = sigv4a, sigv4\nsigv4a_signing_region_set = eu-west-1,us-east-1\n')).toMatchObject({
+    authSchemePreference: ['sigv4a', 'sigv4'],
+    sigv4aSigningRegionSet: ['eu-west-1', 'us-east-1'],
+  })
 })
 
 test('files mfa cannot read: nothing given, the SDK reads them its own way', async () => {
@@ -82,4 +92,37 @@ test('files mfa cannot read: nothing given, the SDK reads them its own way', asy
     sigv4aSigningRegionSet: undefined,
     disableClockSkewCorrection: undefined,
   })
+})
+
+test('the environment over the profile for the defaults mode and the clock skew switch', async () => {
+  const config = '[default]\ndefaults_mode = standard\ndisable_clock_skew_correction = true\n'
+  expect(await settings(config, {AWS_DEFAULTS_MODE: 'in-region', AWS_DISABLE_CLOCK_SKEW_CORRECTION: 'FALSE'})).toMatchObject({
+    defaultsMode: 'in-region',
+    disableClockSkewCorrection: false,
+  })
+})
+
+test('a boolean is "true" or "false" in any case; anything else is skipped for the next source', async () => {
+  const config = '[default]\ndisable_clock_skew_correction = True\nendpoint_url = http://profile\nignore_configured_endpoint_urls = false\n'
+  expect(await settings(config, {AWS_DISABLE_CLOCK_SKEW_CORRECTION: 'maybe'})).toMatchObject({disableClockSkewCorrection: true})
+  expect(await settings(config)).toMatchObject({endpoint: 'http://profile'})
+  expect(await settings(config, {AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'False'})).toMatchObject({endpoint: 'http://profile'})
+})
+
+test('endpoint_url alone (no services) is the endpoint', async () => {
+  expect(await settings('[default]\nendpoint_url = http://profile\n')).toMatchObject({endpoint: 'http://profile'})
+})
+
+test('a services section that is missing: no endpoint from the profile, as the SDK does', async () => {
+  const missing = await settings('[default]\nservices = nope\nendpoint_url = http://profile\n')
+  expect(missing).not.toHaveProperty('endpoint')
+  expect(missing).toMatchObject({ignoreConfiguredEndpointUrls: true})
+})
+
+test('[profile default] counts as the default profile, over a plain [default]', async () => {
+  expect(await settings('[default]\nmax_attempts = 5\n[profile default]\nmax_attempts = 6\n')).toMatchObject({maxAttempts: 6})
+})
+
+test('a plain [default] is the default profile; another profile is not', async () => {
+  expect(await settings('[profile other]\nmax_attempts = 5\n[default]\nmax_attempts = 7\n')).toMatchObject({maxAttempts: 7})
 })

@@ -105,4 +105,19 @@ describe("redact: profile names are the user's own text, secrets held are never 
     rememberSecret('123456')
     expect(redact('account 123456')).toBe('account 123456')
   })
+  test('a value of exactly 16 characters is remembered', () => {
+    rememberSecret('sixteen-chars-ok')
+    expect(redact('it was sixteen-chars-ok.')).toBe('it was [redacted].')
+  })
+  test('no name given (no --profile, no AWS_PROFILE) keeps nothing and breaks nothing', () => {
+    keepName(undefined)
+    keepName('')
+    expect(redact('C'.repeat(44))).toBe('[redacted]')
+  })
+  test("a name that looks like a base64 run with its padding: the whole padding is the name's too", () => {
+    const name = 'D'.repeat(42)
+    keepName(name)
+    expect(redact(`${name}==`)).toBe(`${name}==`)
+    expect(redact(`${name}=`)).toBe(`${name}=`)
+  })
 })
