@@ -302,11 +302,14 @@ describe('callAws: the client it makes and the call it sends', () => {
     const {made, Client} = fakeClient(async () => ({ok: 1}))
     expect(await call(Client, keys)).toEqual({ok: 1})
     expect(made).toHaveLength(1)
-    expect(made[0].config).toEqual({
+    // Besides these, the settings the SDK would read from ~/.aws (src/aws/sdk-config.ts, tested there).
+    expect(made[0].config).toMatchObject({
       region: 'eu-west-1',
       credentials: keys.credentials,
       requestHandler: {connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true},
     })
+    expect(made[0].config).not.toHaveProperty('endpoint')
+    expect(made[0].config).not.toHaveProperty('retryStrategy')
     expect(made[0].destroyed).toBe(true)
   })
   test('an endpoint is passed on; a call that carries a code gets the whole MFA_TIMEOUT and its own retries', async () => {
@@ -502,12 +505,13 @@ describe('answers that are not complete: the real SDK against a server that answ
     body = answer('GetSessionToken', credentials(c))
     const error = await gst().catch(e => e)
     expect(error).toBeInstanceOf(MfaError)
-    expect(error.message).toBe('STS answered GetSessionToken without complete credentials')
-    expect(error.hint).toBe('Check that AWS_ENDPOINT_URL_STS (or endpoint_url) points at STS.')
+    // STS never answers a success without them: a page in its place that parsed as XML.
+    expect(error.message).toMatch(/^the endpoint http:\/\/127\.0\.0\.1:\d+ answered GetSessionToken with something that is not STS \(HTTP 200\)$/)
+    expect(error.hint).toBe('A captive portal, proxy or wrong AWS_ENDPOINT_URL_STS? Sign in to the network or fix the endpoint, then try again.')
   })
   test('no credentials at all', async () => {
     body = answer('GetSessionToken', '')
-    await expect(gst()).rejects.toThrow('STS answered GetSessionToken without complete credentials')
+    await expect(gst()).rejects.toThrow(/answered GetSessionToken with something that is not STS \(HTTP 200\)$/)
   })
   test('AssumeRole: the credentials and the assumed user, when both of its fields are there', async () => {
     const role = {roleArn: 'arn:aws:iam::1:role/r', sessionName: 's', durationSeconds: 900}
@@ -522,7 +526,7 @@ describe('answers that are not complete: the real SDK against a server that answ
     body = answer('AssumeRole', credentials(full) + user('<AssumedRoleId>AROA:s</AssumedRoleId>'))
     expect((await assumeRole(ctx(), role)).AssumedRoleUser).toBeUndefined()
     body = answer('AssumeRole', credentials({...full, SessionToken: ''}))
-    await expect(assumeRole(ctx(), role)).rejects.toThrow('STS answered AssumeRole without complete credentials')
+    await expect(assumeRole(ctx(), role)).rejects.toThrow(/answered AssumeRole with something that is not STS \(HTTP 200\)$/)
   })
   test.each(['Arn', 'Account', 'UserId'])('GetCallerIdentity without %s', async missing => {
     const id: Record<string, string> = {Arn: 'arn:aws:iam::1:user/a', Account: '1', UserId: 'AIDA'}
@@ -530,7 +534,7 @@ describe('answers that are not complete: the real SDK against a server that answ
     expect(await getCallerIdentity(ctx())).toEqual(id)
     delete id[missing]
     body = answer('GetCallerIdentity', Object.entries(id).map(([k, v]) => `<${k}>${v}</${k}>`).join(''))
-    await expect(getCallerIdentity(ctx())).rejects.toThrow('STS answered GetCallerIdentity without an identity')
+    await expect(getCallerIdentity(ctx())).rejects.toThrow(/answered GetCallerIdentity with something that is not STS \(HTTP 200\)$/)
   })
   test('a call with a code is sent once even when STS fails; one without is retried by the SDK', async () => {
     status = 500
