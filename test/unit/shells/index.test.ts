@@ -73,6 +73,16 @@ describe('renderInit', () => {
     expect(() => renderInit('bash', '/bin/mfa', dir)).toThrow(`${join(dir, 'mfa.bash')} has no __MFA_BIN__ placeholder`)
     expect(() => renderInit('zsh', '/bin/mfa', dir)).toThrow(`cannot read the zsh integration script ${join(dir, 'mfa.zsh')}`)
   })
+  test('an unreadable script keeps the reason as the cause (shown under debugging)', () => {
+    const error = (() => {
+      try {
+        renderInit('zsh', '/bin/mfa', dir)
+      } catch (e) {
+        return e as MfaError
+      }
+    })()
+    expect(error?.cause).toMatchObject({code: 'ENOENT'})
+  })
   test('a path no environment can hold is refused', () => {
     writeFileSync(join(dir, 'mfa.bash'), '__MFA_BIN__\n')
     expect(() => renderInit('bash', '/bin/\0mfa', dir)).toThrow('the value of the mfa path contains a NUL byte, which an environment variable cannot hold')
@@ -96,6 +106,12 @@ describe('renderCachedInit', () => {
   test('a version no environment can hold is refused by its name', () => {
     writeFileSync(join(dir, 'mfa.cached.sh'), '__MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n')
     expect(() => renderCachedInit({shell: 'zsh', shellDir: dir, stamp: {...stamp, version: '1\0'}, integration: ''})).toThrow('the value of the mfa version contains a NUL byte')
+  })
+  test.each(['found', 'real', 'packageJson'] as const)('a %s path no environment can hold is refused as the mfa path', key => {
+    writeFileSync(join(dir, 'mfa.cached.sh'), '__MFA_FOUND__ __MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n')
+    expect(() => renderCachedInit({shell: 'zsh', shellDir: dir, stamp: {...stamp, [key]: '/bin/\0mfa'}, integration: ''})).toThrow(
+      'the value of the mfa path contains a NUL byte',
+    )
   })
   test('exactly one integration line', () => {
     const file = join(dir, 'mfa.cached.sh')
@@ -145,6 +161,10 @@ describe('normaliseShellName: the edges', () => {
     ['lksh', 'sh'],
     ['pdksh', 'sh'],
     ['/', undefined],
+    // .exe and -preview come off only at the end, before the version does.
+    ['bash.exe5', undefined],
+    ['pwsh-preview7', undefined],
+    ['pwsh-preview', 'powershell'],
   ])('%j → %s', (name, shell) => {
     expect(normaliseShellName(name)).toBe(shell)
   })
