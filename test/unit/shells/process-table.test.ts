@@ -44,6 +44,12 @@ describe('detectShell through ps (macOS, the BSDs)', () => {
     expect(detectShell({ppid: 500, env: {}, table: {platform: 'darwin', ps}})).toBe('zsh')
   })
 
+  test('a name after two spaces is still the name; a line that does not start with the pid is not read', () => {
+    const {ps} = psOf({500: '  400  npm\n', 400: '  1 zsh\n', 600: 'pid 400 zsh\n'})
+    expect(detectShell({ppid: 500, env: {}, table: {platform: 'darwin', ps}})).toBe('zsh')
+    expect(detectShell({ppid: 600, env: {SHELL: '/bin/fish'}, table: {platform: 'darwin', ps}})).toBe('fish')
+  })
+
   test('only the first line of the output is read', () => {
     const {ps} = psOf({500: '  400 fish\n  1 bash\n'})
     expect(detectShell({ppid: 500, env: {}, table: {platform: 'darwin', ps}})).toBe('fish')
@@ -181,6 +187,19 @@ describe('detectShell through a /proc of files', () => {
     add(300, {comm: 'SUDO.EXE', ppid: 200})
     add(200, {comm: 'fish'})
     expect(detect(500, {SHELL: '/bin/zsh'})).toBe('fish')
+  })
+
+  test("only node runs npm's entry point as a wrapper: another program, or a name that merely holds node, does not", () => {
+    add(400, {comm: 'bash'})
+    add(500, {comm: 'python3', argv: ['python3', 'npx-cli.js'], ppid: 400})
+    add(600, {comm: 'xnode18', argv: ['xnode18', 'npx-cli.js'], ppid: 400})
+    add(700, {comm: 'node18x', argv: ['node18x', 'npx-cli.js'], ppid: 400})
+    for (const pid of [500, 600, 700]) expect(detect(pid, {SHELL: '/bin/fish'})).toBe('fish')
+  })
+
+  test('dotnet by either name (comm or executable) running pwsh.dll is PowerShell', () => {
+    add(800, {comm: 'dotnet', exe: '/usr/lib/dotnet/dotnet-host', argv: ['dotnet', 'pwsh.dll']})
+    expect(detect(800, {SHELL: '/bin/bash'})).toBe('powershell')
   })
 
   test('dotnet running pwsh.dll is PowerShell', () => {
