@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {MfaError} from '../../../src/cli/errors.js'
 import {renderCompletion} from '../../../src/shells/completion.js'
+import {checkName, checkValue} from '../../../src/shells/common.js'
 import {cachedInitName, getShell, INIT_SHELL_NAMES, isShellName, normaliseShellName, RC_LINES, renderCachedInit, renderInit} from '../../../src/shells/index.js'
 
 const SHELL_DIR = join(process.cwd(), 'shell')
@@ -167,5 +168,23 @@ describe('normaliseShellName: the edges', () => {
     ['pwsh-preview', 'powershell'],
   ])('%j → %s', (name, shell) => {
     expect(normaliseShellName(name)).toBe(shell)
+  })
+})
+
+describe('checkName and checkValue: the messages', () => {
+  const error = (f: () => void) => {
+    try {
+      f()
+    } catch (e) {
+      return e as MfaError
+    }
+  }
+  test('a bad name: its JSON, and a hint of what a name is', () => {
+    const e = error(() => checkName('1A'))
+    expect(e?.message).toBe('invalid environment variable name "1A"')
+    expect(e?.hint).toBe('A name is letters, digits and underscores, and does not start with a digit.')
+  })
+  test('a lone surrogate', () => {
+    expect(error(() => checkValue('X', 'a\uD800'))?.message).toBe('the value of X is not valid Unicode (a lone surrogate), so it has no exact bytes')
   })
 })
