@@ -161,20 +161,33 @@ interface ProcessInfo {
   script?: string
 }
 
-function readProc(pid: number): ProcessInfo | undefined {
+/**
+ * Where detectShell reads the process table: the running system by default. Tests pass another
+ * platform, a /proc of their own, or `ps` output, to walk the branches this machine never takes.
+ */
+export interface ProcessTable {
+  platform?: NodeJS.Platform
+  /** The directory of Linux's per-process files. */
+  procDir?: string
+  /** Runs `ps` with these arguments and gives its stdout (macOS and the BSDs); throws when it fails. */
+  ps?: (args: string[]) => string
+}
+
+function readProc(pid: number, procDir: string): ProcessInfo | undefined {
+  const file = (name: string) => `${procDir}/${pid}/${name}`
   try {
-    const names = [readFileSync(`/proc/${pid}/comm`, 'utf8').trim()]
+    const names = [readFileSync(file('comm'), 'utf8').trim()]
     try {
-      names.push(readlinkSync(`/proc/${pid}/exe`).replace(/ \(deleted\)$/, ''))
+      names.push(readlinkSync(file('exe')).replace(/ \(deleted\)$/, ''))
     } catch {
       // Another user's process, or a kernel that hides it: comm alone will do.
     }
     // stat is "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const stat = readFileSync(file('stat'), 'utf8')
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
     let script: string | undefined
     try {
-      script = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1]
+      script = readFileSync(file('cmdline'), 'utf8').split('\0')[1]
     } catch {}
     return {names, ppid: Number.isInteger(ppid) ? ppid : 0, script}
   } catch {
@@ -182,19 +195,22 @@ function readProc(pid: number): ProcessInfo | undefined {
   }
 }
 
-function readPs(pid: number): ProcessInfo | undefined {
+/** The system's `ps`, or undefined where it cannot be started cheaply. */
+function systemPs(): ((args: string[]) => string) | undefined {
+  // Loaded only here (not on Linux): node:child_process costs every start a few milliseconds.
+  // Node before 20.16 lacks getBuiltinModule: there, $SHELL decides.
+  const childProcess = (process as {getBuiltinModule?: (id: string) => unknown}).getBuiltinModule?.('node:child_process') as
+    | typeof import('node:child_process')
+    | undefined
+  if (!childProcess) return undefined
+  return args => childProcess.execFileSync('ps', args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000})
+}
+
+function readPs(pid: number, ps: ProcessTable['ps']): ProcessInfo | undefined {
   try {
-    // Loaded only here (not on Linux): node:child_process costs every start a few milliseconds.
-    // Node before 20.16 lacks getBuiltinModule: there, $SHELL decides.
-    const childProcess = (process as {getBuiltinModule?: (id: string) => unknown}).getBuiltinModule?.('node:child_process') as
-      | typeof import('node:child_process')
-      | undefined
-    if (!childProcess) return undefined
-    const out = childProcess.execFileSync('ps', ['-o', 'ppid=,comm=', '-p', String(pid)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 2000,
-    })
+    const run = ps ?? systemPs()
+    if (!run) return undefined
+    const out = run(['-o', 'ppid=,comm=', '-p', String(pid)])
     const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(out.split('\n')[0] ?? '')
     return match ? {names: [match[2]], ppid: Number(match[1])} : undefined
   } catch {
@@ -202,11 +218,12 @@ function readPs(pid: number): ProcessInfo | undefined {
   }
 }
 
-function processInfo(pid: number): ProcessInfo | undefined {
+function processInfo(pid: number, table: ProcessTable): ProcessInfo | undefined {
   if (!Number.isInteger(pid) || pid <= 1) return undefined
-  if (process.platform === 'linux') return readProc(pid)
-  if (process.platform === 'win32') return undefined
-  return readPs(pid)
+  const platform = table.platform ?? process.platform
+  if (platform === 'linux') return readProc(pid, table.procDir ?? '/proc')
+  if (platform === 'win32') return undefined
+  return readPs(pid, table.ps)
 }
 
 /** pwsh installed as a .NET tool (`dotnet tool install --global PowerShell`) runs as `dotnet pwsh.dll`. */
@@ -238,11 +255,12 @@ function isWrapper(info: ProcessInfo): boolean {
  * executable's name; elsewhere `ps`), looking further up when the parent is not a shell (mfa run by
  * npx, or by node), then $SHELL. On Linux this reads a few small files and starts no process.
  */
-export function detectShell(opts: {ppid: number; env: NodeJS.ProcessEnv}): ShellName | undefined {
-  let info = processInfo(opts.ppid)
+export function detectShell(opts: {ppid: number; env: NodeJS.ProcessEnv; table?: ProcessTable}): ShellName | undefined {
+  const table = opts.table ?? {}
+  let info = processInfo(opts.ppid, table)
   for (let depth = 0; info && depth < MAX_DEPTH; depth++) {
     const shell = shellOf(info)
-    const parent = processInfo(info.ppid)
+    const parent = processInfo(info.ppid, table)
     if (shell) {
       // A sh started by npm to run a package's binary is npm's: keep looking above it.
       if (shell !== 'sh' || !(parent && isWrapper(parent))) return shell

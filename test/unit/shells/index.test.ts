@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {MfaError} from '../../../src/cli/errors.js'
 import {renderCompletion} from '../../../src/shells/completion.js'
+import {checkName, checkValue} from '../../../src/shells/common.js'
 import {cachedInitName, getShell, INIT_SHELL_NAMES, isShellName, normaliseShellName, RC_LINES, renderCachedInit, renderInit} from '../../../src/shells/index.js'
 
 const SHELL_DIR = join(process.cwd(), 'shell')
@@ -73,6 +74,16 @@ describe('renderInit', () => {
     expect(() => renderInit('bash', '/bin/mfa', dir)).toThrow(`${join(dir, 'mfa.bash')} has no __MFA_BIN__ placeholder`)
     expect(() => renderInit('zsh', '/bin/mfa', dir)).toThrow(`cannot read the zsh integration script ${join(dir, 'mfa.zsh')}`)
   })
+  test('an unreadable script keeps the reason as the cause (shown under debugging)', () => {
+    const error = (() => {
+      try {
+        renderInit('zsh', '/bin/mfa', dir)
+      } catch (e) {
+        return e as MfaError
+      }
+    })()
+    expect(error?.cause).toMatchObject({code: 'ENOENT'})
+  })
   test('a path no environment can hold is refused', () => {
     writeFileSync(join(dir, 'mfa.bash'), '__MFA_BIN__\n')
     expect(() => renderInit('bash', '/bin/\0mfa', dir)).toThrow('the value of the mfa path contains a NUL byte, which an environment variable cannot hold')
@@ -97,10 +108,16 @@ describe('renderCachedInit', () => {
     writeFileSync(join(dir, 'mfa.cached.sh'), '__MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n')
     expect(() => renderCachedInit({shell: 'zsh', shellDir: dir, stamp: {...stamp, version: '1\0'}, integration: ''})).toThrow('the value of the mfa version contains a NUL byte')
   })
+  test.each(['found', 'real', 'packageJson'] as const)('a %s path no environment can hold is refused as the mfa path', key => {
+    writeFileSync(join(dir, 'mfa.cached.sh'), '__MFA_FOUND__ __MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n')
+    expect(() => renderCachedInit({shell: 'zsh', shellDir: dir, stamp: {...stamp, [key]: '/bin/\0mfa'}, integration: ''})).toThrow(
+      'the value of the mfa path contains a NUL byte',
+    )
+  })
   test('exactly one integration line', () => {
     const file = join(dir, 'mfa.cached.sh')
     writeFileSync(file, '__MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n')
-    expect(() => renderCachedInit({shell: 'bash', shellDir: dir, stamp, integration: ''})).toThrow(`${file} needs one line __MFA_INTEGRATION__`)
+    expect(() => renderCachedInit({shell: 'bash', shellDir: dir, stamp, integration: ''})).toThrow(new RegExp(`needs one line __MFA_INTEGRATION__$`))
     writeFileSync(file, '__MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n__MFA_INTEGRATION__\n')
     expect(() => renderCachedInit({shell: 'bash', shellDir: dir, stamp, integration: ''})).toThrow(`${file} needs one line __MFA_INTEGRATION__`)
   })
@@ -145,7 +162,29 @@ describe('normaliseShellName: the edges', () => {
     ['lksh', 'sh'],
     ['pdksh', 'sh'],
     ['/', undefined],
+    // .exe and -preview come off only at the end, before the version does.
+    ['bash.exe5', undefined],
+    ['pwsh-preview7', undefined],
+    ['pwsh-preview', 'powershell'],
   ])('%j → %s', (name, shell) => {
     expect(normaliseShellName(name)).toBe(shell)
+  })
+})
+
+describe('checkName and checkValue: the messages', () => {
+  const error = (f: () => void) => {
+    try {
+      f()
+    } catch (e) {
+      return e as MfaError
+    }
+  }
+  test('a bad name: its JSON, and a hint of what a name is', () => {
+    const e = error(() => checkName('1A'))
+    expect(e?.message).toBe('invalid environment variable name "1A"')
+    expect(e?.hint).toBe('A name is letters, digits and underscores, and does not start with a digit.')
+  })
+  test('a lone surrogate', () => {
+    expect(error(() => checkValue('X', 'a\uD800'))?.message).toBe('the value of X is not valid Unicode (a lone surrogate), so it has no exact bytes')
   })
 })

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import fc from 'fast-check'
-import {applyFormat, DEFAULT_FORMAT, formatTimeLeft, MAX_SECONDS_LEFT, parseExpiry, renderSegment} from '../../../src/shells/segment.js'
+import {applyFormat, DEFAULT_FORMAT, formatTimeLeft, isUsableExpiry, MAX_SECONDS_LEFT, parseExpiry, renderSegment} from '../../../src/shells/segment.js'
 import {ROOT} from '../../helpers/cli.js'
 import {SEGMENT_CASES} from '../../helpers/segment-cases.js'
 
@@ -120,5 +120,30 @@ describe('the table of segment cases that the shell scripts also run (test/helpe
     for (const file of ['mfa.bash', 'mfa.zsh', 'mfa.fish', 'mfa.ps1']) {
       expect(readFileSync(join(SHELL_DIR, file), 'utf8')).toContain(String(MAX_SECONDS_LEFT))
     }
+  })
+})
+
+describe('parseExpiry and isUsableExpiry', () => {
+  test.each([
+    ['1700000000', 1700000000],
+    ['7', 7],
+    ['999999999999999', 999999999999999],
+    ['1000000000000000', NaN],
+    ['', NaN],
+    ['17x', NaN],
+    ['x17', NaN],
+    ['abc', NaN],
+    [' 17', NaN],
+    [undefined, NaN],
+  ])('parseExpiry(%j) is %s', (text, value) => {
+    expect(parseExpiry(text)).toBe(value)
+  })
+  test('usable: finite both, and at most MAX_SECONDS_LEFT ahead (exactly that is still usable)', () => {
+    expect(isUsableExpiry(1000 + MAX_SECONDS_LEFT, 1000)).toBe(true)
+    expect(isUsableExpiry(1001 + MAX_SECONDS_LEFT, 1000)).toBe(false)
+    expect(isUsableExpiry(NaN, 1000)).toBe(false)
+    expect(isUsableExpiry(1000, NaN)).toBe(false)
+    expect(isUsableExpiry(Infinity, 1000)).toBe(false)
+    expect(isUsableExpiry(0, 1000)).toBe(true)
   })
 })
