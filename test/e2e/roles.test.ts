@@ -7,7 +7,7 @@ import {join} from 'node:path'
 import {BIN} from '../helpers/cli.js'
 import {clockTexts, leftTexts, oneOf, spanOf} from '../helpers/clock.js'
 import {AWS_CLI, describeWith} from '../helpers/tools.js'
-import {DEMO, makeWorld, ROLE_CONFIG, type World} from '../helpers/world.js'
+import {DEMO, makeWorld, ROLE_CONFIG, sessionKeys, type World} from '../helpers/world.js'
 
 const ROLE = (name: string) => `arn:aws:iam::123456789012:role/${name}`
 
@@ -185,13 +185,7 @@ describe('one prompt for many callers', () => {
     const results = await Promise.all(calls.map(args => world.mfa(args)))
     for (const r of results) expect({code: r.code, stderr: r.stderr.replace(/^mfa: (session for|new session|use it with|waiting for).*\n/gm, '')}).toEqual({code: 0, stderr: ''})
     expect(count('GetSessionToken')).toBe(1)
-    const keys = new Set<string>()
-    for (const [i, r] of results.entries()) {
-      const [cmd] = calls[i]
-      if (cmd === 'env') keys.add(JSON.parse(r.stdout).AWS_ACCESS_KEY_ID)
-      if (cmd === 'credential-process') keys.add(JSON.parse(r.stdout).AccessKeyId)
-      if (cmd === 'exec') keys.add(r.stdout)
-    }
+    const keys = sessionKeys(calls, results)
     expect(keys.size).toBe(1)
     expect([...keys][0]).toMatch(/^ASIA/)
   })

@@ -6,7 +6,7 @@
  */
 import {chmodSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {DEMO, makeWorld, type World} from '../helpers/world.js'
+import {DEMO, makeWorld, sessionKeys, type World} from '../helpers/world.js'
 
 const KEYS = `aws_access_key_id = ${DEMO.accessKeyId}\naws_secret_access_key = ${DEMO.secretAccessKey}\n`
 
@@ -38,18 +38,6 @@ afterEach(async () => {
 const count = (action: string) => world.sts.count(action, c => c.ok)
 /** The progress lines of a caller that got or waited for a session: what is left must be nothing. */
 const problems = (stderr: string) => stderr.replace(/^mfa: (session for|new session|use it with|waiting for|valid until|logged in).*\n/gm, '')
-
-/** The session key each caller ended up with. */
-function sessionKeys(calls: string[][], results: Array<{stdout: string}>): Set<string> {
-  const keys = new Set<string>()
-  for (const [i, r] of results.entries()) {
-    const [cmd] = calls[i]
-    if (cmd === 'env') keys.add(JSON.parse(r.stdout).AWS_ACCESS_KEY_ID)
-    if (cmd === 'credential-process') keys.add(JSON.parse(r.stdout).AccessKeyId)
-    if (cmd === 'exec') keys.add(r.stdout)
-  }
-  return keys
-}
 
 test('a typed code for both profiles at once (login, env, credential-process, exec): one GetSessionToken, one session, no "already used"', async () => {
   world = await makeWorld({config: config(), credentials: `[a]\n${KEYS}\n[b]\n${KEYS}`})

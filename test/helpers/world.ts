@@ -133,3 +133,15 @@ export async function makeWorld(options: {config?: string; credentials?: string;
   }
   return world
 }
+
+/** The session key each parallel caller ended up with (env --shell json, credential-process, exec printing AWS_ACCESS_KEY_ID). */
+export function sessionKeys(calls: string[][], results: Array<{stdout: string}>): Set<string> {
+  const keys = new Set<string>()
+  for (const [i, r] of results.entries()) {
+    const [cmd] = calls[i]
+    if (cmd === 'env') keys.add(JSON.parse(r.stdout).AWS_ACCESS_KEY_ID)
+    if (cmd === 'credential-process') keys.add(JSON.parse(r.stdout).AccessKeyId)
+    if (cmd === 'exec') keys.add(r.stdout)
+  }
+  return keys
+}
