@@ -3,7 +3,7 @@
  * --serial-number), turned into what ensureSession takes.
  */
 import {parseDuration} from '../aws/duration.js'
-import {loadAwsFiles} from '../aws/files.js'
+import {type AwsFiles, loadAwsFiles} from '../aws/files.js'
 import {type Reporter, stderrReporter} from '../cli/output.js'
 import {keepName} from '../cli/redact.js'
 import type {EnsureOptions} from '../session/ensure.js'
@@ -30,12 +30,12 @@ export function defaultProfile(env: NodeJS.ProcessEnv = process.env): string {
  * long-term keys: the profile it was made from (its mfa_source_profile) stands for it, and the
  * user is told so.
  */
-export function profileToUse({flags, env, reporter}: {flags: {profile?: string}; env: NodeJS.ProcessEnv; reporter: Reporter}): string {
+export function profileToUse({flags, env, reporter, files}: {flags: {profile?: string}; env: NodeJS.ProcessEnv; reporter: Reporter; files?: AwsFiles}): string {
   if (flags.profile !== undefined) return flags.profile
   const named = defaultProfile(env)
   let source: string | undefined
   try {
-    source = sourceOfSessionProfile(loadAwsFiles(env), named)
+    source = sourceOfSessionProfile(files ?? loadAwsFiles(env), named)
   } catch {
     // Unreadable files: the command reports them with its own words when it reads them.
   }
@@ -44,10 +44,21 @@ export function profileToUse({flags, env, reporter}: {flags: {profile?: string};
   return source
 }
 
+/** The AWS files, read once for a command; undefined when they cannot be read (the command reports why when it reads them). */
+export function readableAwsFiles(env: NodeJS.ProcessEnv): AwsFiles | undefined {
+  try {
+    return loadAwsFiles(env)
+  } catch {
+    return undefined
+  }
+}
+
 export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv = process.env): EnsureOptions {
   const reporter = stderrReporter()
+  const files = readableAwsFiles(env)
   return {
-    profile: profileToUse({flags, env, reporter}),
+    profile: profileToUse({flags, env, reporter, files}),
+    files,
     tokenCode: flags['token-code'],
     serialNumber: flags['serial-number'],
     durationSeconds: flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration'),

@@ -1,5 +1,5 @@
 import {stderrReporter, writeHuman, writeJson} from '../cli/output.js'
-import {profileToUse} from './session-options.js'
+import {profileToUse, readableAwsFiles} from './session-options.js'
 import {loadAwsFiles} from '../aws/files.js'
 import {cacheDir, readCache} from '../session/cache.js'
 import {resolveProfile, sessionProfileName} from '../aws/profile.js'
@@ -33,8 +33,9 @@ export interface StatusFlags {
  * Returns the exit code: 0 for a valid session, 1 otherwise.
  */
 export async function statusAction(flags: StatusFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const name = profileToUse({flags, env, reporter: stderrReporter()})
-  const resolved = resolveProfile(loadAwsFiles(env), name, {env})
+  const files = readableAwsFiles(env)
+  const name = profileToUse({flags, env, reporter: stderrReporter(), files})
+  const resolved = resolveProfile(files ?? loadAwsFiles(env), name, {env})
   const file = sessionFileFor(resolved, cacheDir(env))
   const {session, problem} = readCache(file)
   const report: StatusReport = {profile: name, sessionProfile: sessionProfileName(name), state: 'none', mfaSerial: resolved.mfaSerial}

@@ -65,6 +65,8 @@ export function sessionKeeper(
     tokenCode: undefined,
     force: false,
     terminal: false,
+    // The AWS files as they are at each renewal.
+    files: undefined,
     // Another mfa process (another exec server, a login) may have replaced it already: that one is taken.
     reuse: session => !nearEnd(session),
   }

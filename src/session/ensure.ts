@@ -22,6 +22,8 @@ export interface EnsureOptions {
   durationSeconds?: number
   force?: boolean
   env?: NodeJS.ProcessEnv
+  /** The AWS files as the command read them for this call (read here when absent): a command reads them once. */
+  files?: AwsFiles
   reporter: Reporter
   /**
    * The session profile ([<profile>-mfa]) in the credentials file: `login` keeps the session there
@@ -67,7 +69,7 @@ async function locked(path: string, reporter: Reporter, what: string): Promise<L
 
 export async function ensureSession(options: EnsureOptions): Promise<SessionResult> {
   const env = options.env ?? process.env
-  const files = loadAwsFiles(env)
+  const files = options.files ?? loadAwsFiles(env)
   const resolved = resolveProfile(files, options.profile, {serialNumber: options.serialNumber, env})
   const req: Request = {resolved, options, env, dir: cacheDir(env), started: Date.now()}
   const sessionProfile = sessionProfileName(options.profile)
