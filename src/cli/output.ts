@@ -27,7 +27,33 @@ export function printable(text: string): string {
 
 /** A notice line on stderr, made printable. */
 export function say(line: string): void {
-  process.stderr.write(printable(line) + '\n')
+  stderr.write(printable(line) + '\n')
+}
+
+/**
+ * stderr, written before write returns, as stdout is (writeOut): the fast path exits as soon as its
+ * work is done, and Node's process.stderr is asynchronous on a pipe. A stderr that cannot be written
+ * to loses the text: there is nowhere else to say so. (Tests watch what is written here.)
+ */
+export const stderr = {
+  write(text: string): void {
+    try {
+      writeAll(2, text)
+    } catch {}
+  },
+}
+
+/** Writes every byte of text to a file descriptor, waiting out a non-blocking one that is full. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8')
+  let off = 0
+  while (off < bytes.length) {
+    try {
+      off += writeSync(fd, bytes, off, bytes.length - off)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error
+    }
+  }
 }
 
 /** Human-readable output on stdout (status, devices, doctor), made printable. */
@@ -68,17 +94,11 @@ export function stderrReporter(): Reporter {
  */
 export function writeOut(text: string): void {
   if (stdoutWasClosed()) throw new MfaError('stdout is closed: nothing was written', {hint: 'Run mfa with its output going somewhere (`>&-` closes it).'})
-  const bytes = Buffer.from(text, 'utf8')
-  let off = 0
-  while (off < bytes.length) {
-    try {
-      off += writeSync(1, bytes, off, bytes.length - off)
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      if (code === 'EAGAIN') continue
-      if (code === 'EPIPE') throw new MfaError('the reader of stdout went away before the output was written (broken pipe)', {exitCode: EXIT.brokenPipe})
-      throw new MfaError(`could not write the output: ${(error as Error).message}`, {cause: error})
-    }
+  try {
+    writeAll(1, text)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') throw new MfaError('the reader of stdout went away before the output was written (broken pipe)', {exitCode: EXIT.brokenPipe})
+    throw new MfaError(`could not write the output: ${(error as Error).message}`, {cause: error})
   }
 }
 
@@ -121,7 +141,7 @@ export function reportError(error: unknown, debug: boolean, usage?: {id: string;
   if (error instanceof MfaError) {
     say(`mfa: ${redact(unwrapFlagParse(error.message))}`)
     if (error.hint) say(`hint: ${redact(error.hint)}`)
-    if (debug && error.cause) process.stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n')
+    if (debug && error.cause) stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n')
     return error.exitCode
   }
   // oclif's own parse errors (unknown flag, missing argument, bad option, flags that exclude each other).
@@ -131,8 +151,8 @@ export function reportError(error: unknown, debug: boolean, usage?: {id: string;
     return EXIT.usage
   }
   say(`mfa: unexpected error: ${redact(err?.message ?? String(error)).split('\n')[0]}`)
-  if (debug) process.stderr.write(redact(err?.stack ?? '') + '\n')
-  else process.stderr.write('hint: Run again with MFA_DEBUG=1 for details, and report it.\n')
+  if (debug) stderr.write(redact(err?.stack ?? '') + '\n')
+  else stderr.write('hint: Run again with MFA_DEBUG=1 for details, and report it.\n')
   return EXIT.failure
 }
 

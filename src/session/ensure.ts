@@ -9,7 +9,7 @@ import {checkSessionProfile, writeSessionProfile} from './session-profile.js'
 import {stsContext} from '../aws/call-context.js'
 import {DEFAULT_DURATION, formatDuration, ROLE_CHAIN_MAX} from '../aws/duration.js'
 import {MfaError} from '../cli/errors.js'
-import type {Reporter} from '../cli/output.js'
+import {type Reporter, stderr} from '../cli/output.js'
 import {acquireLock, type Lock} from '../aws/lock.js'
 import {type ResolvedProfile, resolveProfile, type RoleStep, sessionProfileName} from '../aws/profile.js'
 import {join} from 'node:path'
@@ -183,7 +183,7 @@ function keep(file: string, session: CachedSession): void {
   } catch (error) {
     const why = error instanceof MfaError ? error.message : String((error as Error)?.message ?? error)
     if (process.stderr.isTTY) {
-      process.stderr.write(JSON.stringify({Version: 1, ...session.Credentials}, null, 2) + '\n')
+      stderr.write(JSON.stringify({Version: 1, ...session.Credentials}, null, 2) + '\n')
       throw new MfaError(`the session STS issued (above, until ${session.Credentials.Expiration}) could not be kept: ${why}`, {
         hint: 'Free some space and run the command again with a new code; until then, copy the session above if you need it.',
         cause: error,

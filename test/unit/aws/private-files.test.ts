@@ -9,6 +9,7 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ensurePrivateDir, fileError, notAFile, readPrivateFile, writeAwsFile, writeFileAtomic} from '../../../src/aws/private-files.js'
+import {stderr} from '../../../src/cli/output.js'
 
 let dir: string
 beforeEach(() => {
@@ -19,9 +20,8 @@ const mode = (path: string) => statSync(path).mode & 0o777
 /** What a function wrote to stderr. */
 function stderrOf(fn: () => void): string {
   const said: string[] = []
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-    said.push(String(chunk))
-    return true
+  const spy = jest.spyOn(stderr, 'write').mockImplementation(chunk => {
+    said.push(chunk)
   })
   try {
     fn()
@@ -205,9 +205,8 @@ describe('writeFileAtomic: the edges', () => {
   })
   test('a file others could read: the user is told once, with both modes', () => {
     const said: string[] = []
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-      said.push(String(chunk))
-      return true
+    const spy = jest.spyOn(stderr, 'write').mockImplementation(chunk => {
+      said.push(chunk)
     })
     try {
       writeFileSync(join(dir, 'c'), 'old')

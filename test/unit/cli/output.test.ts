@@ -19,15 +19,14 @@ jest.unstable_mockModule('node:fs', () => ({
   fstatSync: (fd: number) => (fd === 1 ? fd1.stat() : realFs.fstatSync(fd)),
   readFileSync: (path: string, enc: never) => (path === '/proc/self/fdinfo/1' ? fd1.fdinfo : realFs.readFileSync(path, enc)),
 }))
-const {debugWanted, printable, reportError, stderrReporter, writeHuman, writeJson, writeOut} = await import('../../../src/cli/output.js')
+const {debugWanted, printable, reportError, stderr, stderrReporter, writeHuman, writeJson, writeOut} = await import('../../../src/cli/output.js')
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 let written: string
 beforeEach(() => {
   written = ''
-  jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-    written += String(chunk)
-    return true
+  jest.spyOn(stderr, 'write').mockImplementation(chunk => {
+    written += chunk
   })
 })
 afterEach(() => jest.restoreAllMocks())

@@ -8,6 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {type CachedSession, cacheDir, expiresAt, hashKey, isUsable, listCache, readCache, removeCache, REUSE_MARGIN_MS, roleCacheFile, sessionCacheFile, writeCache} from '../../../src/session/cache.js'
 import {secondsLeft} from '../../../src/session/ensure.js'
+import {stderr as stderrSink} from '../../../src/cli/output.js'
 
 const NOW = Date.parse('2026-06-01T12:00:00Z')
 function session(expiration: string): CachedSession {
@@ -26,9 +27,8 @@ const endingIn = (ms: number) => session(new Date(NOW + ms).toISOString())
 /** What fn writes to stderr. */
 function stderr(fn: () => unknown): string {
   let said = ''
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-    said += String(chunk)
-    return true
+  const spy = jest.spyOn(stderrSink, 'write').mockImplementation(chunk => {
+    said += chunk
   })
   try {
     fn()

@@ -11,6 +11,7 @@ import {acquireLock} from '../../../src/aws/lock.js'
 import {hashKey} from '../../../src/session/cache.js'
 import {ensureSession, secondsLeft} from '../../../src/session/ensure.js'
 import {DEMO, DEMO_CREDENTIALS, makeWorld, type World} from '../../helpers/world.js'
+import {stderr} from '../../../src/cli/output.js'
 
 let world: World
 let said: string[]
@@ -184,7 +185,7 @@ describe('what the user sees and what is kept', () => {
     }
     const before = process.stderr.isTTY
     let printed = ''
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => ((printed += String(chunk)), true))
+    const spy = jest.spyOn(stderr, 'write').mockImplementation(chunk => void (printed += chunk))
     process.stderr.isTTY = tty
     try {
       const error = await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: {...reporter(), progress}, force: true}).catch(e => e)

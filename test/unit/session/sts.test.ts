@@ -10,6 +10,7 @@ import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {assumeRole, callAws, callTimeoutMs, describeSkew, describeStsError, getCallerIdentity, getSessionToken, MAX_TIMEOUT_S, mayHaveReachedSts} from '../../../src/session/sts.js'
 import {DEMO, makeWorld, type World} from '../../helpers/world.js'
+import {stderr} from '../../../src/cli/output.js'
 
 const keys: CallContext = {region: 'eu-west-1', credentials: {accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 's'}, profile: 'work', env: {}}
 const session: CallContext = {...keys, credentials: {...keys.credentials, accessKeyId: 'ASIAIOSFODNN7EXAMPLE', sessionToken: 't'}}
@@ -352,7 +353,7 @@ describe('callAws: the client it makes and the call it sends', () => {
   })
   test('a clock 2 minutes or more off is told once on stderr; less is not', async () => {
     const lines: string[] = []
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(chunk => (lines.push(String(chunk)), true))
+    const spy = jest.spyOn(stderr, 'write').mockImplementation(chunk => void lines.push(chunk))
     try {
       await call(fakeClient(async () => ({}), -119_000).Client, keys)
       await call(fakeClient(async () => ({}), undefined).Client, keys)
