@@ -1,14 +1,16 @@
 /**
- * What each start-up piece buys (measured side by side: bench/results/2026-11-30-fast-bundle.md):
- * the bundle dist/fast.cjs, no ES module loader and one file: `mfa env` ~18 ms faster than dist/fast.js, Node's compile cache or not;
- * the code cache (this file): `mfa exec` skips compiling execa's bundle (~20 ms); the loader (execa.ts): that bundle on the fast path only.
+ * What each start-up piece buys (measured side by side: bench/results/):
+ * the bundle dist/fast.cjs, no ES module loader and one file: `mfa env` ~18 ms faster than dist/fast.js;
+ * the code cache (this file): no compiling on each start, ~6 ms of `mfa env` and ~20 ms of `mfa exec` (execa's bundle);
+ * the loader (execa.ts): execa's bundle on the fast path only.
  *
  * Loads a prebuilt CommonJS bundle of dist/ as require() would, but from V8's code cache when one
- * fits: it saves compiling the bundle on every start (execa's: ~20 ms of `mfa exec`). V8 accepts a
- * cache only from the same Node version, so there are two: FILE.cache, made by `npm run build`
- * (scripts/bundle.js) for the Node that built the package, and, for any other Node, one made on
- * first use in the user's cache directory (written as that first process exits, with whatever it
- * compiled by then). A cache made by another Node or for other bytes is never handed to V8.
+ * fits: it saves compiling the bundle on every start. V8 compiles a function only when it first
+ * runs, so a cache holds what one run compiled: bin/run.js keeps one per command (`variant`), made
+ * when the first run of that command succeeds, in the user's cache directory, for the running Node
+ * (V8 accepts a cache only from the same Node version). execa's bundle also has FILE.cache, made by
+ * `npm run build` (scripts/bundle.js) for the Node that built the package. A cache made by another
+ * Node or for other bytes is never handed to V8.
  */
 import {readFileSync, writeFileSync} from 'node:fs'
 import Module, {createRequire} from 'node:module'
@@ -19,17 +21,18 @@ import {userCacheDir, writeCacheFile} from './user-cache.js'
 /**
  * The Node version, a bundle's length and FNV-1a of a sample of its text: a code cache is used only
  * by the Node and for the bytes it was made from (V8 itself checks only the length, and rejects
- * another version's cache only after reading it). Sampled: hashing every byte cost 4 ms a start.
+ * another version's cache only after reading it). Sampled: hashing every byte cost 4 ms a start,
+ * every 61st 0.3 ms; two builds of other code differ all along the bundle (esbuild's output shifts).
  */
 function fingerprint(text: string): string {
   let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i += 61) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  for (let i = 0; i < text.length; i += 251) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
   return `mfa-cache:${process.version}:${h.toString(16).padStart(8, '0')}:${text.length.toString(16).padStart(8, '0')}:`
 }
 
-/** The cache of a bundle for the running Node, in the user's cache directory. */
-function userCacheFile(file: string): string {
-  return join(userCacheDir(), 'code-cache', `${basename(file)}.${process.version}.cache`)
+/** The cache of a bundle (for one command, with a variant) for the running Node, in the user's cache directory. */
+function userCacheFile(file: string, variant: string | undefined): string {
+  return join(userCacheDir(), 'code-cache', `${basename(file)}${variant ? `.${variant}` : ''}.${process.version}.cache`)
 }
 
 /** The cached data in a cache file made for tag, if there is one. */
@@ -44,21 +47,35 @@ function readCache(path: string, tag: string): Buffer | undefined {
 const loaded = new Map<string, unknown>()
 const scripts = new Map<string, {script: Script; tag: string}>()
 
-/** Loads a bundle, from a code cache when one fits, else compiled afresh, and cached for next time. */
-export function loadBundle<T>(file: string, {produce = false}: {produce?: boolean} = {}): T {
+export interface LoadOptions {
+  /** Compile for the build's FILE.cache (saveCache). */
+  produce?: boolean
+  /** A cache of its own for this use of the bundle (bin/run.js: the command's name, when it is one). */
+  variant?: string
+}
+
+/**
+ * Loads a bundle, from a code cache when one fits, else compiled afresh and cached for next time:
+ * when this process exits with 0 (a failed first run may have stopped before most of the work).
+ */
+export function loadBundle<T>(file: string, {produce = false, variant}: LoadOptions = {}): T {
   if (loaded.has(file)) return loaded.get(file) as T
   const source = readFileSync(file, 'utf8')
   const tag = fingerprint(source)
+  if (variant !== undefined && !/^[a-z][a-z-]{0,31}$/.test(variant)) variant = undefined
+  const userCache = userCacheFile(file, variant)
   // The user's first: it exists only where the build's did not fit, even when V8 refused that one
   // for its own reasons (another V8 flag), which the tag cannot see.
-  const cachedData = produce ? undefined : (readCache(userCacheFile(file), tag) ?? readCache(`${file}.cache`, tag))
+  const cachedData = produce ? undefined : (readCache(userCache, tag) ?? readCache(`${file}.cache`, tag))
   const script = new Script(Module.wrap(source), {filename: file, cachedData})
   const mod = {exports: {}}
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file))
   if (produce) scripts.set(file, {script, tag})
   else if (!cachedData || script.cachedDataRejected) {
-    // At exit, so that the functions this run compiled are in it too; at most once per Node version.
-    process.once('exit', () => writeCacheFile(userCacheFile(file), Buffer.concat([Buffer.from(tag, 'latin1'), script.createCachedData()])))
+    // At exit, so that the functions this run compiled are in it too; once per command and Node version.
+    process.once('exit', code => {
+      if (code === 0) writeCacheFile(userCache, Buffer.concat([Buffer.from(tag, 'latin1'), script.createCachedData()]))
+    })
   }
   loaded.set(file, mod.exports)
   return mod.exports as T
