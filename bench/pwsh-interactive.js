@@ -1,6 +1,7 @@
 // `node bench/pwsh-interactive.js` (after `npm run build`): what a user feels when pwsh starts, the
 // time from starting an interactive pwsh in a terminal to its first prompt on the screen, with no
-// $PROFILE, an empty one, and one holding README's line (the cached integration, made by `mfa init`).
+// $PROFILE, an empty one, one that sources an empty file, and one holding README's line (the cached
+// integration, made by `mfa init`).
 // A real terminal matters: PSReadLine asks it where the cursor is, so this runs pwsh in tmux and
 // polls the pane every 5 ms. The three are started in turn, round after round, so that load
 // elsewhere on the machine falls on all of them; prints each one's median and fastest run (the cost
@@ -26,12 +27,14 @@ async function makeHomes(dir) {
   mkdirSync(join(dir, 'bin'))
   symlinkSync(join(root, 'bin', 'run.js'), join(dir, 'bin', 'mfa'))
   const {RC_LINES} = await import('../dist/shells/index.js')
-  const profiles = {'no profile': null, 'empty profile': '', 'README line': `${RC_LINES.powershell}\n`}
+  // The floor of any line that sources a file: one that sources an empty one.
+  const profiles = {'no profile': null, 'empty profile': '', 'an empty file sourced': '. "$HOME/empty.ps1"\n', 'README line': `${RC_LINES.powershell}\n`}
   const homes = {}
   for (const [name, text] of Object.entries(profiles)) {
     const home = join(dir, `home-${Object.keys(homes).length}`)
     mkdirSync(join(home, '.config', 'powershell'), {recursive: true})
     if (text !== null) writeFileSync(join(home, '.config', 'powershell', 'Microsoft.PowerShell_profile.ps1'), text)
+    writeFileSync(join(home, 'empty.ps1'), '')
     homes[name] = home
   }
   const env = {...process.env, HOME: homes['README line'], PATH: `${join(dir, 'bin')}:${process.env.PATH}`}
@@ -83,7 +86,7 @@ if (!pwsh || !which('tmux')) {
     const base = median(times['empty profile'])
     for (const [name, xs] of Object.entries(times)) {
       const more = median(xs) - base
-      console.log(`  ${name.padEnd(14)} ${median(xs).toFixed(0).padStart(6)} ${Math.min(...xs).toFixed(0).padStart(6)}  ${name === 'empty profile' ? '' : `${more >= 0 ? '+' : ''}${more.toFixed(0)} ms over the empty profile`}  (runs: ${xs.map(x => x.toFixed(0)).join(' ')})`)
+      console.log(`  ${name.padEnd(22)} ${median(xs).toFixed(0).padStart(6)} ${Math.min(...xs).toFixed(0).padStart(6)}  ${name === 'empty profile' ? '' : `${more >= 0 ? '+' : ''}${more.toFixed(0)} ms over the empty profile`}  (runs: ${xs.map(x => x.toFixed(0)).join(' ')})`)
     }
   } finally {
     try {
