@@ -5,11 +5,12 @@
  * its own server, so its codes never wait for the next 30 s window.
  */
 import {jest} from '@jest/globals'
-import {mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, unlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {acquireLock} from '../../../src/aws/lock.js'
 import {hashKey} from '../../../src/session/cache.js'
-import {ensureSession, secondsLeft} from '../../../src/session/ensure.js'
+import {ensureSession, secondsLeft, sessionFileFor} from '../../../src/session/ensure.js'
 import {DEMO, DEMO_CREDENTIALS, makeWorld, type World} from '../../helpers/world.js'
 import {stderr} from '../../../src/cli/output.js'
 
@@ -303,5 +304,180 @@ describe('secondsLeft', () => {
     const session = {Credentials: {Expiration: '2030-01-01T00:01:00Z'}} as Parameters<typeof secondsLeft>[0]
     expect(secondsLeft(session, Date.parse('2030-01-01T00:00:00.500Z'))).toBe(59)
     expect(secondsLeft(session, Date.parse('2030-01-01T00:02:00Z'))).toBe(-60)
+  })
+})
+
+/** The lock file that mfa takes for this key (ensure.ts: `<kind>-<hash>.lock` in the cache directory). */
+const lockPath = (kind: string, ...key: string[]) => join(world.cacheDir, `${kind}-${hashKey(kind, ...key)}.lock`)
+/** A reporter that runs `then` once, when mfa says it waits for a lock. */
+const onWait = (then: () => void) => ({
+  say(line: string) {
+    said.push(line)
+    if (line.startsWith('mfa: waiting')) then()
+  },
+})
+/** Six digits the local server refuses now: not the device's code of any window from a minute ago to a minute ahead. */
+function wrongCodes(n: number): string[] {
+  const valid = new Set([-2, -1, 0, 1, 2].map(w => world.code(world.sts.now() + w * 30_000)))
+  return ['000000', '111111', '222222', '333333', '444444', '555555'].filter(c => !valid.has(c)).slice(0, n)
+}
+/** A prompt command that prints the given codes one per run (the code a person types each time). */
+function typedCodes(codes: string[]): string {
+  const file = join(world.home, 'typed-codes')
+  writeFileSync(file, codes.map(c => `${c}\n`).join(''))
+  return `head -n 1 ${file}; sed -i 1d ${file}`
+}
+
+describe('the lock and the cache read again under it', () => {
+  test('a usable cached session is taken without waiting for the device\'s lock', async () => {
+    await ensure()
+    const lock = await acquireLock(lockPath('device', DEMO.mfaSerial))
+    try {
+      const again = await ensureSession({profile: 'default', env: env(), reporter: onWait(() => lock.release())})
+      expect(again.fresh).toBe(false)
+      expect(said).toEqual([])
+    } finally {
+      lock.release()
+    }
+  })
+
+  test('a lock whose holder has not written its pid yet: the user hears that mfa waits, without a pid', async () => {
+    mkdirSync(world.cacheDir, {recursive: true, mode: 0o700})
+    const path = lockPath('device', DEMO.mfaSerial)
+    writeFileSync(path, '', {mode: 0o600})
+    // Dated ahead: an empty lock counts as just created (not stale) however slowly this test runs.
+    const ahead = new Date(Date.now() + 60_000)
+    utimesSync(path, ahead, ahead)
+    await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: onWait(() => unlinkSync(path))})
+    expect(said).toEqual([`mfa: waiting for another mfa process that is getting a session for ${DEMO.mfaSerial}…`])
+  })
+
+  /** A cached session kept aside, and the cache emptied: another process will put it back while this one waits. */
+  async function sessionKeptAside() {
+    const first = await ensure()
+    const [name] = cacheFiles('session')
+    const file = join(world.cacheDir, name)
+    const data = JSON.parse(readFileSync(file, 'utf8'))
+    unlinkSync(file)
+    return {first, file, data}
+  }
+
+  test('a session another process made while this one waited for the lock is the one used: no code is sent', async () => {
+    const {first, file, data} = await sessionKeptAside()
+    const lock = await acquireLock(lockPath('device', DEMO.mfaSerial))
+    const put = () => (writeFileSync(file, JSON.stringify(data), {mode: 0o600}), lock.release())
+    const result = await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: onWait(put)})
+    expect(result.fresh).toBe(false)
+    expect(result.session.Credentials).toEqual(first.session.Credentials)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+
+  test('--force: a session another process made in the very millisecond this one started is new enough to use', async () => {
+    const {first, file, data} = await sessionKeptAside()
+    const lock = await acquireLock(lockPath('device', DEMO.mfaSerial))
+    // This process's clock stands still, so "when the call started" is known to the millisecond.
+    const started = Date.now()
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(started)
+    const put = () => (writeFileSync(file, JSON.stringify({...data, IssuedAt: new Date(started).toISOString()}), {mode: 0o600}), lock.release())
+    try {
+      // The code is the one already sent: used, it would fail; unused, it is not sent.
+      const result = await ensureSession({profile: 'default', tokenCode: world.code(), env: env(), reporter: onWait(put), force: true})
+      expect(result.fresh).toBe(false)
+      expect(result.session.Credentials).toEqual(first.session.Credentials)
+      expect(world.sts.count('GetSessionToken')).toBe(1)
+    } finally {
+      clock.mockRestore()
+      lock.release()
+    }
+  })
+
+  test('another mfa process assuming the same role: the user hears whom mfa waits for', async () => {
+    await ensure('admin', {durationSeconds: 3600})
+    const file = join(world.cacheDir, cacheFiles('role')[0])
+    unlinkSync(file)
+    const lock = await acquireLock(lockPath('role', file))
+    await ensureSession({profile: 'admin', env: env(), reporter: onWait(() => lock.release()), durationSeconds: 3600})
+    expect(said).toEqual([`mfa: waiting for another mfa process (pid ${process.pid}) that is assuming ${DEMO.roleArn}…`])
+  })
+})
+
+describe('the session profile, kept in step', () => {
+  test('a cached session already in its session profile: neither file is edited, not even their lock taken', async () => {
+    await ensure()
+    // A lock left by a process that died: taking the lock would break it and remove the file.
+    const path = lockPath('credentials', realpathSync(world.credentialsPath))
+    writeFileSync(path, JSON.stringify({pid: 2 ** 22 + 1, host: hostname(), token: 'gone', at: Date.now()}), {mode: 0o600})
+    const before = world.snapshot()
+    expect((await ensureSession({profile: 'default', env: env(), reporter: reporter()})).fresh).toBe(false)
+    expect(existsSync(path)).toBe(true)
+    expect(world.snapshot()).toEqual(before)
+  })
+
+  test.each(['AccessKeyId', 'SessionToken'] as const)('a session profile whose %s was changed is written again', async field => {
+    const {session} = await ensure()
+    const text = readFileSync(world.credentialsPath, 'utf8')
+    expect(text).toContain(`aws_access_key_id = ${session.Credentials.AccessKeyId}\naws_secret_access_key = ${session.Credentials.SecretAccessKey}\naws_session_token = ${session.Credentials.SessionToken}\n`)
+    writeFileSync(world.credentialsPath, text.replace(session.Credentials[field], 'changed'))
+    await ensureSession({profile: 'default', env: env(), reporter: reporter()})
+    expect(readFileSync(world.credentialsPath, 'utf8')).toBe(text)
+  })
+
+  test('required (login): a section of the user\'s that appears while STS answers is not taken over: the error is the user\'s', async () => {
+    const progress = async <T,>(_: string, work: () => Promise<T>) => {
+      const out = await work()
+      writeFileSync(world.credentialsPath, `${DEMO_CREDENTIALS}\n[mfa]\naws_access_key_id = AKIAUSERSOWN00000000\naws_secret_access_key = x\n`)
+      return out
+    }
+    const error = await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: {...reporter(), progress}}).catch(e => e)
+    expect(error.message).toMatch(/^\[mfa\] in .* is not a section mfa wrote/)
+    expect(cacheFiles('session')).toHaveLength(1)
+  })
+
+  test('--serial-number names the device of a profile without mfa_serial', async () => {
+    writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8').replace(`mfa_serial = ${DEMO.mfaSerial}\n`, ''))
+    const {session} = await ensureSession({profile: 'default', serialNumber: DEMO.mfaSerial, tokenCode: await world.freshCode(), env: env(), reporter: reporter()})
+    expect(session.SerialNumber).toBe(DEMO.mfaSerial)
+  })
+
+  test('the identity is asked for with the new session, not with the long-term key', async () => {
+    const {session} = await ensure()
+    expect(world.sts.count('GetCallerIdentity')).toBe(1)
+    expect(world.sts.count('GetCallerIdentity', c => c.accessKeyId === session.Credentials.AccessKeyId)).toBe(1)
+  })
+
+  test('sessionFileFor: the cache file that holds an MFA profile\'s session', async () => {
+    const {resolved, session} = await ensure()
+    expect(JSON.parse(readFileSync(sessionFileFor(resolved, world.cacheDir), 'utf8')).Credentials).toEqual(session.Credentials)
+  })
+
+  test('a session that ends in the very millisecond it arrives has ended', async () => {
+    const now = Math.floor(Date.now() / 1000) * 1000
+    world.sts.setExpiry({at: now})
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now)
+    try {
+      const error = await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: reporter()}).catch(e => e)
+      expect(error.message).toBe(`STS issued a session that ends at ${new Date(now).toISOString().replace('.000Z', 'Z')}, but this computer's clock says it is ${new Date(now).toISOString()}: the clock is ahead`)
+    } finally {
+      clock.mockRestore()
+    }
+  })
+})
+
+describe('cached sessions that do not fit', () => {
+  test('a session made for another device is not reused', async () => {
+    await ensure()
+    const file = join(world.cacheDir, cacheFiles('session')[0])
+    writeFileSync(file, JSON.stringify({...JSON.parse(readFileSync(file, 'utf8')), SerialNumber: 'arn:aws:iam::123456789012:mfa/other'}))
+    expect((await ensure()).fresh).toBe(true)
+  })
+
+  test.each(['default', 'admin'])('the caller\'s reuse rule (%s) is asked about a cached session only, and decides for an MFA session too', async profile => {
+    const reuse = (s: Parameters<typeof secondsLeft>[0]) => secondsLeft(s) > 11 * 3600
+    const first = await ensureSession({profile, tokenCode: await world.freshCode(), env: env(), reporter: reporter(), reuse})
+    expect(first.fresh).toBe(true)
+    if (profile === 'admin') return
+    expect((await ensureSession({profile, env: env(), reporter: reporter(), reuse})).fresh).toBe(false)
+    expect((await ensureSession({profile, tokenCode: await world.freshCode(), env: env(), reporter: reporter(), reuse: () => false})).fresh).toBe(true)
+    expect(world.sts.count('GetSessionToken')).toBe(2)
   })
 })
