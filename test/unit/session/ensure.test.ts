@@ -481,3 +481,117 @@ describe('cached sessions that do not fit', () => {
     expect(world.sts.count('GetSessionToken')).toBe(2)
   })
 })
+
+describe('typed codes and where a code comes from', () => {
+  // terminal: false everywhere: the prompt command asks, and a wrong turn never opens this terminal.
+  const typed = (codes: string[], extra: Partial<Parameters<typeof ensureSession>[0]> = {}) =>
+    ensureSession({profile: 'default', prompt: typedCodes(codes), terminal: false, env: env(), reporter: reporter(), ...extra})
+
+  test('a typed code STS refused is asked for again, three codes in all; the user hears how many tries are left', async () => {
+    const error = await typed([...wrongCodes(3), await world.freshCode()]).catch(e => e)
+    expect(error.message).toMatch(/^STS refused the MFA code/)
+    expect(world.sts.count('GetSessionToken')).toBe(3)
+    const refused = 'mfa: STS refused that code (wrong or expired); type the code your device shows now'
+    expect(said).toEqual([`${refused} (2 tries left)`, `${refused} (1 try left)`])
+  })
+
+  test('a typed code refused, then the right one: a session', async () => {
+    const result = await typed([...wrongCodes(1), await world.freshCode()])
+    expect(result.fresh).toBe(true)
+    expect(world.sts.count('GetSessionToken')).toBe(2)
+  })
+
+  test('a typed code that fails for another reason than the code is not asked for again', async () => {
+    world.sts.fail({fault: {kind: 'status', status: 403, code: 'AccessDenied', message: 'explicit deny in a policy'}, actions: ['GetSessionToken'], times: 1})
+    const error = await typed([await world.freshCode(), await world.freshCode()]).catch(e => e)
+    expect(error.message).toBe('STS denied GetSessionToken: explicit deny in a policy')
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+    expect(said).toEqual([])
+  })
+
+  test.each([
+    ['MFA_PROMPT_DRIVER', {MFA_PROMPT_DRIVER: 'CMD'}, ''],
+    ['mfa_prompt_driver when MFA_PROMPT_DRIVER is empty', {MFA_PROMPT_DRIVER: ''}, 'mfa_prompt_driver = CMD\n'],
+  ])('the prompt command of %s', async (_, vars, setting) => {
+    const command = typedCodes([await world.freshCode()])
+    const set = (v: Record<string, string>) => Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.replace('CMD', command)]))
+    writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8').replace('[default]\n', `[default]\n${setting.replace('CMD', command)}`))
+    const result = await ensureSession({profile: 'default', terminal: false, env: {...env(), ...set(vars)}, reporter: reporter()})
+    expect(result.fresh).toBe(true)
+  })
+})
+
+describe('role sessions: names, chains and failures', () => {
+  /** The name of the role session mfa asks for after `identity` changed what the cached MFA session behind it says. */
+  async function sessionNameWith(identity: (data: {Identity?: {Arn: string}}) => void) {
+    await ensure()
+    const file = join(world.cacheDir, cacheFiles('session')[0])
+    const data = JSON.parse(readFileSync(file, 'utf8'))
+    identity(data)
+    writeFileSync(file, JSON.stringify(data))
+    const {session} = await ensureSession({profile: 'admin', env: env(), reporter: reporter()})
+    return session.AssumedRoleUser!.Arn.split('/').pop()
+  }
+
+  test('named after the user, without the user\'s path', async () => {
+    expect(await sessionNameWith(d => (d.Identity!.Arn = 'arn:aws:iam::123456789012:user/team/alice'))).toBe('mfa-alice')
+  })
+  test('a name STS would not take is made one: other characters become -, and it is cut to 64', async () => {
+    expect(await sessionNameWith(d => (d.Identity!.Arn = `arn:aws:iam::123456789012:user/dev ops:${'x'.repeat(70)}`))).toBe(`mfa-dev-ops-${'x'.repeat(52)}`)
+  })
+  test('without the identity (GetCallerIdentity failed): named after the device', async () => {
+    world.sts.fail({fault: {kind: 'status', status: 403, code: 'AccessDenied'}, actions: ['GetCallerIdentity'], times: 1})
+    const {session} = await ensure('admin')
+    expect(session.AssumedRoleUser!.Arn).toMatch(/\/mfa-demo$/)
+    expect(JSON.parse(readFileSync(join(world.cacheDir, cacheFiles('session')[0]), 'utf8')).Identity).toBeUndefined()
+  })
+
+  test('another external_id is another role session', async () => {
+    const withExternalId = (id: string) => writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8').replace(/\nexternal_id = .*|$/, `\nexternal_id = ${id}`))
+    withExternalId('first-id')
+    await ensure('admin')
+    withExternalId('second-id')
+    expect((await ensureSession({profile: 'admin', env: env(), reporter: reporter()})).fresh).toBe(true)
+    expect(world.sts.count('AssumeRole')).toBe(2)
+  })
+
+  const MIDDLE = 'arn:aws:iam::123456789012:role/middle'
+  const TOP = 'arn:aws:iam::123456789012:role/top'
+  /** Profile top: role top assumed with role middle, which is assumed with the MFA session of default. */
+  const chain = (middle: {settings: string; maxSessionDuration?: number}) => {
+    world.sts.addRole({arn: MIDDLE, requireMfa: true, maxSessionDuration: middle.maxSessionDuration})
+    world.sts.addRole({arn: TOP})
+    const profiles = `\n[profile middle]\nrole_arn = ${MIDDLE}\nsource_profile = default\n${middle.settings}\n[profile top]\nrole_arn = ${TOP}\nsource_profile = middle\n`
+    writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8') + profiles)
+  }
+  test('a chain of two roles: each assumed with the one before', async () => {
+    chain({settings: ''})
+    const {session} = await ensure('top')
+    expect(session.RoleArn).toBe(TOP)
+    expect(world.sts.count('AssumeRole', c => c.ok)).toBe(2)
+  })
+  test('a step before the last lasts its own duration_seconds, not the duration asked of the last', async () => {
+    // The local server lets a role refuse more than 15 minutes (AWS's floor is 1 hour): what a step asked for shows.
+    chain({settings: 'duration_seconds = 900\n', maxSessionDuration: 900})
+    const {session} = await ensure('top')
+    expect(Math.round((Date.parse(session.Credentials.Expiration) - world.sts.now()) / 60_000)).toBe(60)
+  })
+
+  test('a role STS refuses is not retried with a new MFA session', async () => {
+    await ensure()
+    writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8').replace(DEMO.roleArn, 'arn:aws:iam::123456789012:role/nobody'))
+    const error = await ensureSession({profile: 'admin', env: env(), reporter: reporter(), ask: false}).catch(e => e)
+    expect(error.message).toMatch(/^STS denied AssumeRole: User: \S+ is not authorized to perform: sts:AssumeRole/)
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+  test('an MFA session refused as expired right after STS issued it is not replaced again', async () => {
+    const progress = async <T,>(text: string, work: () => Promise<T>) => {
+      const out = await work()
+      if (text.startsWith('Getting')) world.sts.expireIssued()
+      return out
+    }
+    const error = await ensureSession({profile: 'admin', tokenCode: await world.freshCode(), env: env(), reporter: {...reporter(), progress}, ask: false}).catch(e => e)
+    expect(error.message).toBe('the MFA session used for AssumeRole has expired or was revoked')
+    expect(world.sts.count('GetSessionToken')).toBe(1)
+  })
+})
