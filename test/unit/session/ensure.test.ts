@@ -1,13 +1,17 @@
 /**
  * Session decisions (src/session/ensure.ts), in-process against the local STS server with real
  * files in a temporary HOME: reuse while more than 5 minutes are left, the 1-hour cap of a role
- * assumed with an MFA session, and one retry when the cached MFA session was revoked. Each test has
- * its own server, so its codes never wait for the next 30 s window.
+ * assumed with an MFA session, one retry when the cached MFA session was revoked, the locks and the
+ * cache read again under them, the session profile kept in step, typed codes asked again, and role
+ * session names and chains. Each test has its own server, so its codes never wait for the next
+ * 30 s window (a test uses at most two). `npm run test:mutation` over this file alone scores
+ * ensure.ts (test/MUTATION.md).
  */
 import {jest} from '@jest/globals'
 import {existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, unlinkSync, utimesSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
+import {loadAwsFiles} from '../../../src/aws/files.js'
 import {acquireLock} from '../../../src/aws/lock.js'
 import {hashKey} from '../../../src/session/cache.js'
 import {ensureSession, secondsLeft, sessionFileFor} from '../../../src/session/ensure.js'
@@ -434,6 +438,13 @@ describe('the session profile, kept in step', () => {
     const error = await ensureSession({profile: 'default', tokenCode: await world.freshCode(), env: env(), reporter: {...reporter(), progress}}).catch(e => e)
     expect(error.message).toMatch(/^\[mfa\] in .* is not a section mfa wrote/)
     expect(cacheFiles('session')).toHaveLength(1)
+  })
+
+  test('the AWS files a command has read already are the ones used: they are not read again', async () => {
+    const files = loadAwsFiles(env())
+    writeFileSync(world.configPath, readFileSync(world.configPath, 'utf8').replace(`mfa_serial = ${DEMO.mfaSerial}\n`, ''))
+    const {session} = await ensureSession({profile: 'default', files, tokenCode: await world.freshCode(), env: env(), reporter: reporter()})
+    expect(session.SerialNumber).toBe(DEMO.mfaSerial)
   })
 
   test('--serial-number names the device of a profile without mfa_serial', async () => {
