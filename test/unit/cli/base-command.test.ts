@@ -91,7 +91,7 @@ describe('catch: the error policy', () => {
   test('without an id of its own, the usage names no command', async () => {
     const probe = new Probe([], config)
     probe.id = undefined
-    expect(await exitOf(probe._run())).toBe(EXIT.usage)
+    expect(await exitOf((probe as unknown as {_run(): Promise<unknown>})._run())).toBe(EXIT.usage)
     expect(written).toBe('mfa: missing SHELL\nhint: Usage: mfa  bash|zsh [EXTRA] [FLAGS]. See `mfa  --help`.\n')
   })
 
