@@ -60,8 +60,8 @@ describe('tables from a package of our own', () => {
     if (manifest) write(`node_modules/${name}/oclif.manifest.json`, manifest)
   }
 
-  test('every table, exactly: tips, topics, hidden flags and commands, switches, values, use and clear', () => {
-    write('package.json', {name: 'fixture', oclif: {plugins: ['plug', 'absent'], topics: {keys: {description: 'Manage keys: add, list.'}, box: {description: 'Boxes.'}}}})
+  test('every table, exactly: tips, topics (a command of the same name has its own), hidden flags and commands, switches, values, use and clear', () => {
+    write('package.json', {name: 'fixture', oclif: {plugins: ['plug', 'absent'], topics: {keys: {description: 'Manage keys: add, list.'}, box: {description: 'Boxes.'}, other: {description: 'Other things, e.g. these.'}}}})
     plugin('plug', {commands: {help: {summary: 'Help for <%= config.bin %>.'}, env: {summary: 'overridden'}}})
     write('oclif.manifest.json', {
       commands: {
@@ -76,8 +76,9 @@ describe('tables from a package of our own', () => {
           },
         },
         init: {description: 'First line.\nSecond line.', args: {shell: {options: ['bash', 'zsh']}}, flags: {mode: {char: 'm', type: 'option', options: ['a', "it's"]}}},
-        'keys:add': {summary: 'Add keys.'},
+        'keys:add': {summary: 'Add keys (e.g. from a CSV).'},
         'keys:list': {},
+        box: {summary: 'Open a box.'},
         'box:open:wide': {summary: 'Open wide'},
         'other:sub': {summary: 'x', args: {a: {options: ['o']}}},
         gone: {hidden: true, summary: 'Hidden.', flags: {gone: {type: 'option', options: ['y']}}},
@@ -90,14 +91,14 @@ $global:__mfa_complete_commands = [ordered]@{
     'env' = 'Print the session as mfa statements'
     'init' = 'First line'
     'keys' = 'Manage keys'
-    'box' = 'Boxes'
-    'other' = ''
+    'box' = 'Open a box'
+    'other' = 'Other things, e.g. these'
     'use' = 'Put a session into this shell'
     'clear' = 'Take the session out of this shell'
 }
 $global:__mfa_complete_subcommands = @{
     'keys' = [ordered]@{
-        'add' = 'Add keys'
+        'add' = 'Add keys (e.g. from a CSV)'
         'list' = ''
     }
     'box' = [ordered]@{
@@ -113,6 +114,7 @@ $global:__mfa_complete_flags = @{
     'init' = [ordered]@{ '--mode' = 1; '-m' = 1; '--help' = 0 }
     'keys:add' = [ordered]@{ '--help' = 0 }
     'keys:list' = [ordered]@{ '--help' = 0 }
+    'box' = [ordered]@{ '--help' = 0 }
     'box:open:wide' = [ordered]@{ '--help' = 0 }
     'other:sub' = [ordered]@{ '--help' = 0 }
     'use' = [ordered]@{ '--profile' = 1; '-p' = 1; '--color' = 0; '--no-color' = 0; '--help' = 0 }
