@@ -60,7 +60,7 @@ describe('tables from a package of our own', () => {
     if (manifest) write(`node_modules/${name}/oclif.manifest.json`, manifest)
   }
 
-  test('every table, exactly: tips, topics (a command of the same name has its own), hidden flags and commands, switches, values, use and clear', () => {
+  test('every table, exactly: tips, topics (none: no text; a command of the same name has its own), hidden flags and commands, switches, values, use and clear', () => {
     write('package.json', {name: 'fixture', oclif: {plugins: ['plug', 'absent'], topics: {keys: {description: 'Manage keys: add, list.'}, box: {description: 'Boxes.'}, other: {description: 'Other things, e.g. these.'}}}})
     plugin('plug', {commands: {help: {summary: 'Help for <%= config.bin %>.'}, env: {summary: 'overridden'}}})
     write('oclif.manifest.json', {
@@ -81,6 +81,7 @@ describe('tables from a package of our own', () => {
         box: {summary: 'Open a box.'},
         'box:open:wide': {summary: 'Open wide'},
         'other:sub': {summary: 'x', args: {a: {options: ['o']}}},
+        'misc:x': {summary: 'y'},
         gone: {hidden: true, summary: 'Hidden.', flags: {gone: {type: 'option', options: ['y']}}},
       },
     })
@@ -93,6 +94,7 @@ $global:__mfa_complete_commands = [ordered]@{
     'keys' = 'Manage keys'
     'box' = 'Open a box'
     'other' = 'Other things, e.g. these'
+    'misc' = ''
     'use' = 'Put a session into this shell'
     'clear' = 'Take the session out of this shell'
 }
@@ -107,6 +109,9 @@ $global:__mfa_complete_subcommands = @{
     'other' = [ordered]@{
         'sub' = 'x'
     }
+    'misc' = [ordered]@{
+        'x' = 'y'
+    }
 }
 $global:__mfa_complete_flags = @{
     'help' = [ordered]@{ '--help' = 0 }
@@ -117,6 +122,7 @@ $global:__mfa_complete_flags = @{
     'box' = [ordered]@{ '--help' = 0 }
     'box:open:wide' = [ordered]@{ '--help' = 0 }
     'other:sub' = [ordered]@{ '--help' = 0 }
+    'misc:x' = [ordered]@{ '--help' = 0 }
     'use' = [ordered]@{ '--profile' = 1; '-p' = 1; '--color' = 0; '--no-color' = 0; '--help' = 0 }
     'clear' = [ordered]@{ '--profile' = 1; '-p' = 1; '--help' = 0 }
 }
