@@ -2,13 +2,15 @@
  * What every command inherits (src/cli/base-command.ts): the --profile flag and its rule, the exit
  * code of an action, and the error policy applied to whatever a command throws (a one-line message,
  * a hint with the command's own usage, the exit code). Small commands declared here run through
- * oclif's real parser with the project's configuration; stderr is captured with a spy.
+ * oclif's real parser with the project's configuration; what output.ts writes to stderr is captured
+ * with a spy.
  */
 import {jest} from '@jest/globals'
 import {Args, Config} from '@oclif/core'
 import {fileURLToPath} from 'node:url'
 import {join} from 'node:path'
 import {EXIT, MfaError} from '../../../src/cli/errors.js'
+import {stderr} from '../../../src/cli/output.js'
 import {BaseCommand, debugFlag, profileFlag, profileNameParse, sessionFlags} from '../../../src/cli/base-command.js'
 
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..', '..', '..')
@@ -20,9 +22,8 @@ beforeAll(async () => {
 let written: string
 beforeEach(() => {
   written = ''
-  jest.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-    written += String(chunk)
-    return true
+  jest.spyOn(stderr, 'write').mockImplementation(chunk => {
+    written += chunk
   })
 })
 afterEach(() => jest.restoreAllMocks())
