@@ -10,10 +10,13 @@ export interface Terminal {
   output: WriteStream
 }
 
+/** The controlling terminal; `device` in the options below only lets a test open a terminal of its own. */
+const TTY = '/dev/tty'
+
 /** Whether this process has a controlling terminal to ask on. */
-export function hasTerminal(): boolean {
+export function hasTerminal({device = TTY}: {device?: string} = {}): boolean {
   try {
-    closeSync(openSync('/dev/tty', 'r'))
+    closeSync(openSync(device, 'r'))
     return true
   } catch {
     return false
@@ -24,13 +27,15 @@ export function hasTerminal(): boolean {
  * Runs `ask` with the terminal open for reading and writing, and closes it however `ask` ends.
  * When it cannot be opened, throws `none()` (or the error itself, without one).
  */
-export async function withTerminal<T>(ask: (terminal: Terminal) => Promise<T>, {none}: {none?: () => Error} = {}): Promise<T> {
-  let readFd: number
+export async function withTerminal<T>(ask: (terminal: Terminal) => Promise<T>, {none, device = TTY}: {none?: () => Error; device?: string} = {}): Promise<T> {
+  let readFd: number | undefined
   let writeFd: number
   try {
-    readFd = openSync('/dev/tty', 'r')
-    writeFd = openSync('/dev/tty', 'w')
+    readFd = openSync(device, 'r')
+    writeFd = openSync(device, 'w')
   } catch (error) {
+    // Readable but not writable: the read end must not stay open.
+    if (readFd !== undefined) closeSync(readFd)
     throw none ? none() : error
   }
   const tty = await import('node:tty')

@@ -7,7 +7,6 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {MfaError} from '../../../src/cli/errors.js'
-import {renderCompletion} from '../../../src/shells/completion.js'
 import {checkName, checkValue} from '../../../src/shells/common.js'
 import {cachedInitName, getShell, INIT_SHELL_NAMES, isShellName, normaliseShellName, RC_LINES, renderCachedInit, renderInit} from '../../../src/shells/index.js'
 
@@ -127,18 +126,6 @@ describe('renderCachedInit', () => {
       expect(out).toContain('INTEGRATION\n')
       expect(out).not.toMatch(/__MFA_[A-Z_]+__/)
     }
-  })
-})
-
-describe('renderCompletion', () => {
-  test('the shell\'s completion script; none for sh and json', () => {
-    writeFileSync(join(dir, 'mfa.completion.fish'), 'complete -c mfa\n')
-    expect(renderCompletion('fish', dir)).toBe('complete -c mfa\n')
-    expect(renderCompletion('sh', dir)).toBe('')
-    expect(renderCompletion('json', dir)).toBe('')
-  })
-  test('a missing script is an error naming it', () => {
-    expect(() => renderCompletion('bash', dir)).toThrow(`cannot read the bash completion script ${join(dir, 'mfa.completion.bash')}`)
   })
 })
 
