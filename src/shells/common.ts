@@ -53,11 +53,16 @@ export function checkValue(name: string, value: string): void {
   }
 }
 
-/** Validates every change, then renders each one with `line`, one statement per line. */
-export function renderLines(changes: EnvChanges, line: (name: string, value: string | null) => string): string {
+/** Throws for the first change no shell can hold: a name that is not a variable's, a value with a NUL or a lone surrogate. */
+export function checkChanges(changes: EnvChanges): void {
   for (const [name, value] of changes) {
     checkName(name)
     if (value !== null) checkValue(name, value)
   }
+}
+
+/** Validates every change, then renders each one with `line`, one statement per line. */
+export function renderLines(changes: EnvChanges, line: (name: string, value: string | null) => string): string {
+  checkChanges(changes)
   return changes.map(([name, value]) => line(name, value) + '\n').join('')
 }

@@ -4,12 +4,12 @@
  * reorder); when a name repeats, the last change wins, as in the shells.
  */
 import type {Shell} from './types.js'
-import {renderLines} from './common.js'
+import {checkChanges} from './common.js'
 
 export const json: Shell = {
   name: 'json',
   render(changes) {
-    renderLines(changes, () => '')
+    checkChanges(changes)
     const object: Record<string, string | null> = {}
     for (const [name, value] of changes) {
       delete object[name]

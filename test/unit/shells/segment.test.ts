@@ -144,6 +144,9 @@ describe('parseExpiry and isUsableExpiry', () => {
     expect(isUsableExpiry(NaN, 1000)).toBe(false)
     expect(isUsableExpiry(1000, NaN)).toBe(false)
     expect(isUsableExpiry(Infinity, 1000)).toBe(false)
+    // Infinite on the other side: the difference alone would call them usable.
+    expect(isUsableExpiry(-Infinity, 1000)).toBe(false)
+    expect(isUsableExpiry(1000, Infinity)).toBe(false)
     expect(isUsableExpiry(0, 1000)).toBe(true)
   })
 })
