@@ -189,6 +189,14 @@ describe('detectShell through a /proc of files', () => {
     expect(detect(500, {SHELL: '/bin/zsh'})).toBe('fish')
   })
 
+  test('a wrapper by either name is one: busybox answering as timeout (comm), npm run as its own program (executable)', () => {
+    add(400, {comm: 'zsh'})
+    add(500, {comm: 'timeout', exe: '/bin/busybox', ppid: 400})
+    add(600, {comm: 'mfa-launcher', exe: '/usr/local/bin/npx', ppid: 400})
+    expect(detect(500, {SHELL: '/bin/fish'})).toBe('zsh')
+    expect(detect(600, {SHELL: '/bin/fish'})).toBe('zsh')
+  })
+
   test("only node runs npm's entry point as a wrapper: another program, or a name that merely holds node, does not", () => {
     add(400, {comm: 'bash'})
     add(500, {comm: 'python3', argv: ['python3', 'npx-cli.js'], ppid: 400})
