@@ -248,10 +248,10 @@ try {
   const added = shell => ms(`${shell}: README line`) && ms(`${shell}: README line`) - ms(`${shell}: bare`)
   const checks = [
     ...nodes.flatMap(n => [
-      [`${n.label}: mfa env ≤ 2.0× node -e 0`, ratio(n, 'mfa env --shell bash'), 2.0],
-      [`${n.label}: mfa env, keys in the keyring ≤ 2.0× node -e 0`, ratio(n, 'mfa env (keys in the keyring)'), 2.0],
+      [`${n.label}: mfa env ≤ 1.5× node -e 0`, ratio(n, 'mfa env --shell bash'), 1.5],
+      [`${n.label}: mfa env, keys in the keyring ≤ 1.5× node -e 0`, ratio(n, 'mfa env (keys in the keyring)'), 1.5],
       [`${n.label}: mfa exec -- true ≤ 2.5× node -e 0`, ratio(n, 'mfa exec -- true'), 2.5],
-      [`${n.label}: mfa credential-process ≤ 2.0× node -e 0`, ratio(n, 'mfa credential-process'), 2.0],
+      [`${n.label}: mfa credential-process ≤ 1.5× node -e 0`, ratio(n, 'mfa credential-process'), 1.5],
     ]),
     ['mfa env ≤ 0.35× aws export-credentials', awsRatio, 0.35],
     // The cost of more profiles is reading their bytes: no decoding nor parsing of the sections not asked for.
