@@ -3,8 +3,9 @@
  * `status` run on every new shell, wrapped command, SDK start and status line (`__complete-profiles`
  * on every Tab), so they start here without loading oclif:
  * their flags are read with oclif's rules from oclif.manifest.json (the one description of the
- * command surface; dist/fast-commands.json holds its flags and arguments), and the same action functions as the oclif commands do the work. Everything
- * else (help, completion, the other commands, any argv this parser is unsure of) goes to oclif.
+ * command surface; dist/fast-commands.json holds its flags and arguments), and the same action
+ * functions as the oclif commands do the work. Everything else (help, completion, the other
+ * commands, any argv this parser is unsure of) goes to oclif.
  * MFA_NO_FAST_PATH=1 sends everything to oclif.
  */
 import {readFileSync} from 'node:fs'
@@ -81,7 +82,7 @@ async function fast(argv: string[]): Promise<boolean> {
 /** bin/run.js calls this with the command line: the fast path, else oclif. */
 export async function main(argv: string[]): Promise<void> {
   useExecaBundle(join(root, 'dist', 'startup', 'execa-bundle.cjs'))
-  // Done, and every byte written (writeOut, writeErr): exit now, rather than after Node has taken
+  // Done, and every byte written (writeOut, and output.ts's stderr): exit now, rather than after Node has taken
   // the heap down piece by piece (a few milliseconds of every start).
   if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) process.exit()
   const oclif = await import('@oclif/core')
