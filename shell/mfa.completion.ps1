@@ -5,10 +5,10 @@
 # It replaces the completer of `mfa autocomplete powershell` (the last one registered for mfa wins):
 # with the init line in your profile, the plugin's line is not needed.
 
-# What runs when pwsh starts is only the registration at the end: the completer's code is a
-# string until the first Tab (pwsh parses a script whole before it runs it, a tenth of a second for
-# this one).
-$global:__mfa_complete_code = @'
+# What runs when pwsh starts is only the registration at the end: the completer's code is text
+# until the first Tab (a new pwsh compiles whatever it runs for the first time).
+function global:__mfa_complete_code {
+    @'
 __MFA_COMPLETE_TABLES__
 
 # Values that are not a fixed list, offered as examples.
@@ -130,13 +130,13 @@ function global:__mfa_complete {
     }
     return $results
 }
-'@
 
+Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock { __mfa_complete $args[0] $args[1] $args[2] }
+'@
+}
+
+# The first Tab runs the completer's text, which registers __mfa_complete in place of this block.
 Register-ArgumentCompleter -Native -CommandName mfa -ScriptBlock {
-    param($wordToComplete, $commandAst, $cursorPosition)
-    if ($null -ne $global:__mfa_complete_code) {
-        . ([scriptblock]::Create($global:__mfa_complete_code))
-        $global:__mfa_complete_code = $null
-    }
-    __mfa_complete $wordToComplete $commandAst $cursorPosition
+    Invoke-Expression (__mfa_complete_code)
+    __mfa_complete $args[0] $args[1] $args[2]
 }

@@ -16,7 +16,13 @@
 #   MFA_PROMPT_FORMAT   'aws:%p %t' by default: %p profile, %t time left, %% a percent sign
 #   MFA_PROMPT_COLOR=0  no colour (nor when NO_COLOR is set); else yellow under 10 minutes, red when expired
 #   MFA_WARN=1          warn on stderr, once per session, when it has less than 10 minutes left
+#                       (checked before each prompt from the first call of mfa or mfa_prompt on)
 
+# A new pwsh compiles whatever it parses and runs for the first time, and what a profile holds
+# delays the first prompt. So what loads is function definitions whose code is text: the
+# integration runs at the first call of mfa or mfa_prompt (the prompt hook waits until then too).
+function global:__mfa_code {
+    @'
 $global:__mfa_bin = __MFA_BIN__
 # On Windows a .js file is no program (it would open in Windows Script Host): node runs it there.
 $global:__mfa_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]'\'
@@ -141,3 +147,36 @@ if (-not ($__mfa_prompt -and $__mfa_prompt.ScriptBlock.ToString().Contains('__mf
     }
 }
 $ExecutionContext.SessionState.PSVariable.Remove('__mfa_prompt')
+'@
+}
+
+# The first call of mfa runs this text, then itself as loaded. A cached copy (mfa.cached.ps1, which
+# defines __mfa_check) first checks that it still stands for the first mfa on PATH: when another
+# one is there, that mfa's integration replaces this one (and caches itself); with none, mfa only
+# says so.
+function global:__mfa_boot {
+    @'
+if ($null -ne $function:__mfa_check) {
+    $found = Invoke-Expression (__mfa_check)
+    Remove-Item -LiteralPath function:__mfa_check
+    if (-not $found) {
+        function global:mfa {
+            [Console]::Error.WriteLine('mfa: the mfa program is not on PATH; install it again and open a new shell, or remove its line from $PROFILE')
+            $global:LASTEXITCODE = 127
+        }
+        return
+    }
+    if ($found -cne 'current') { & $found init powershell | Out-String | Invoke-Expression }
+}
+Invoke-Expression (__mfa_code)
+'@
+}
+
+function global:mfa {
+    Invoke-Expression (__mfa_boot)
+    mfa @args
+}
+function global:mfa_prompt {
+    Invoke-Expression (__mfa_code)
+    mfa_prompt
+}

@@ -13,7 +13,8 @@ export interface InitShell extends Shell {
    * line to source; the integration goes where the line __MFA_INTEGRATION__ is): it checks, without
    * starting a process, that the first mfa on PATH is still the one that wrote it (placeholders
    * __MFA_REAL__, __MFA_FOUND__, __MFA_PACKAGE_JSON__, __MFA_VERSION__), and otherwise fails so
-   * that the rc line runs `mfa init` instead.
+   * that the rc line runs `mfa init` instead. PowerShell's checks at the first call of mfa, not at
+   * start, and there runs the `mfa init` of the mfa it found (see shell/mfa.cached.ps1).
    */
   readonly cachedScript: string
   /**

@@ -57,7 +57,12 @@ const starts = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('
 interface ShellCase {
   shell: InitShell
   tool: string
-  /** A shell that runs the rc line, then prints loaded:<the mfa its functions call> if mfa_prompt is defined. */
+  /**
+   * A shell that runs the rc line, then prints loaded:<the mfa its functions call> if mfa_prompt is
+   * defined. PowerShell checks its cached copy on the first call of mfa, not at start: there the
+   * start does what that first call does before it runs mfa (__mfa_boot); __mfa_run, defined by the
+   * integration's text, shows that it loaded, and otherwise mfa is called (to say it is missing).
+   */
   start: (env: NodeJS.ProcessEnv) => ReturnType<typeof run>
 }
 
@@ -69,7 +74,7 @@ const CASES: ShellCase[] = [
     shell: powershell,
     tool: PWSH,
     start: env =>
-      run(PWSH, [...PWSH_FLAGS, '-Command', `${powershell.rcLine}\nif (Get-Command mfa_prompt -ErrorAction Ignore) { "loaded:$global:__mfa_bin" }; 'alive'`], {
+      run(PWSH, [...PWSH_FLAGS, '-Command', `${powershell.rcLine}\nInvoke-Expression (__mfa_boot)\nif (Get-Command __mfa_run -ErrorAction Ignore) { "loaded:$global:__mfa_bin" } else { mfa }; 'alive'`], {
         env: {...PWSH_QUIET, ...env},
         cwd: home,
         timeoutMs: 60_000,
@@ -214,3 +219,34 @@ for (const [shell, flags] of [
     })
   })
 }
+
+describeWith([PWSH], 'the cached PowerShell integration, checked on the first call of mfa', () => {
+  const envWith = (bins: string[]): NodeJS.ProcessEnv => ({...PWSH_QUIET, PATH: [...bins, logBin, process.env.PATH].join(':'), HOME: home, LANG: 'C.UTF-8'})
+  const shell = (env: NodeJS.ProcessEnv, script: string) =>
+    run(PWSH, [...PWSH_FLAGS, '-Command', `Set-StrictMode -Version Latest\n${powershell.rcLine}\n${script}`], {env, cwd: home, timeoutMs: 60_000})
+
+  test('after an upgrade, the first mfa runs the new version with its own integration, which it caches; later calls start mfa only', async () => {
+    const {pkg} = install(join(home, 'usr'), '0.1.0')
+    const env = envWith([join(home, 'usr', 'bin')])
+    await shell(env, `'started'`)
+    expect(starts()).toBe(1)
+    setVersion(pkg, '0.2.0')
+    const r = await shell(env, `mfa --version; mfa --version`)
+    expect([r.stdout.replace(/ .*/g, ''), r.stderr]).toEqual(['mfa/0.2.0\nmfa/0.2.0\n', ''])
+    // One start wrote the new integration, then one for each call.
+    expect(starts()).toBe(4)
+    expect(readFileSync(cacheFile(powershell), 'utf8')).toContain(`'0.2.0'`)
+  })
+
+  test('after npm uninstall, each call of mfa says so in one line and fails with 127; the shell goes on', async () => {
+    const {bin, pkg} = install(join(home, 'usr'), '0.1.0')
+    const env = envWith([join(home, 'usr', 'bin')])
+    await shell(env, `'started'`)
+    unlinkSync(bin)
+    rmSync(pkg, {recursive: true})
+    const r = await shell(env, `mfa status; "code:$LASTEXITCODE"; mfa status; 'alive'`)
+    expect(r.stdout).toBe('code:127\nalive\n')
+    expect(r.stderr.trim().split('\n')).toEqual(Array(2).fill(expect.stringMatching(/^mfa: the mfa program is not on PATH; install it again/)))
+    expect(starts()).toBe(1)
+  })
+})

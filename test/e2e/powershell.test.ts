@@ -414,13 +414,33 @@ describeWith([PWSH], 'PowerShell: shell/mfa.ps1 in the real pwsh', () => {
   })
   afterAll(() => rmSync(work, {recursive: true, force: true}))
 
-  const LOAD = `Get-Content -Raw -LiteralPath $env:T_INIT | Invoke-Expression`
+  // Loaded as the first call of mfa_prompt loads it (until then pwsh holds only its text).
+  const LOAD = `Get-Content -Raw -LiteralPath $env:T_INIT | Invoke-Expression; $null = mfa_prompt`
   const env = (extra: NodeJS.ProcessEnv = {}) => ({PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8', T_INIT: init, MFA_FAKE_LOG: log, ...extra})
   /** pwsh, strict, with the integration loaded. */
   const ps = (script: string, extra: NodeJS.ProcessEnv = {}) =>
     pwsh(`Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'\n${LOAD}\n${script}`, {env: env(extra), cwd: work})
   const fakeCalls = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [])
   const now = '[DateTimeOffset]::UtcNow.ToUnixTimeSeconds()'
+
+  test('at load pwsh only defines functions: the first call of mfa loads the integration (and hooks the prompt), then runs', async () => {
+    rmSync(log, {force: true})
+    const r = await pwsh(
+      `Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'
+      function global:prompt { 'user> ' }
+      Get-Content -Raw -LiteralPath $env:T_INIT | Invoke-Expression
+      $hooked = { $function:prompt.ToString().Contains('__mfa_prompt_old') }
+      "before|$([bool](Get-Command __mfa_run -ErrorAction Ignore))|$(& $hooked)|$(Test-Path env:MFA_SHELL)"
+      mfa exec -- -- x; "first|$LASTEXITCODE"
+      "after|$([bool](Get-Command __mfa_run -ErrorAction Ignore))|$(& $hooked)|$(prompt)|$env:MFA_SHELL"
+      mfa --version`,
+      {env: env(), cwd: work},
+    )
+    expect(plain(r.stderr)).toBe('')
+    expect(r.stdout).toBe('before|False|False|False\nfake mfa: exec -- x\nfirst|0\nafter|True|True|user> |powershell\nfake mfa: --version\n')
+    // The first call reaches mfa as any later one: pwsh took the first --, the second is mfa's.
+    expect(fakeCalls()).toEqual(['[exec][--][x]', '[--version]'])
+  })
 
   test('mfa use / mfa clear change this pwsh; arguments pass through exactly (no globbing); a failure evaluates nothing', async () => {
     rmSync(log, {force: true})
