@@ -6,20 +6,20 @@
 # upgrade, a move, another mfa first on PATH), and nothing when there is none (npm uninstall).
 function global:__mfa_check {
     @'
-    # ':' is PATH's separator: mfa writes this file on Unix only, where npm puts the file itself on PATH.
-    foreach ($dir in ([string][Environment]::GetEnvironmentVariable('PATH')).Split(':')) {
-        if (-not $dir -or -not [IO.File]::Exists([IO.Path]::Combine($dir, 'mfa'))) { continue }
-        $found = [IO.Path]::Combine($dir, 'mfa')
-        if (-not ($found.Equals(__MFA_FOUND__) -and [IO.File]::Exists(__MFA_REAL__))) { return $found }
-        try {
-            # The value of the first "version" key of package.json.
-            $text = [IO.File]::ReadAllText(__MFA_PACKAGE_JSON__)
-            $at = $text.IndexOf('"version"', [StringComparison]::Ordinal)
-            if ($at -ge 0) { $at = $text.IndexOf([char]'"', $text.IndexOf([char]':', $at + 9) + 1) }
-            if ($at -ge 0 -and $text.Substring($at + 1).Split([char]'"')[0].Equals(__MFA_VERSION__)) { return 'current' }
-        } catch {}
-        return $found
-    }
+# ':' is PATH's separator: mfa writes this file on Unix only, where npm puts the file itself on PATH.
+foreach ($dir in ([string][Environment]::GetEnvironmentVariable('PATH')).Split(':')) {
+    if (-not $dir -or -not [IO.File]::Exists([IO.Path]::Combine($dir, 'mfa'))) { continue }
+    $found = [IO.Path]::Combine($dir, 'mfa')
+    if (-not ($found.Equals(__MFA_FOUND__) -and [IO.File]::Exists(__MFA_REAL__))) { return $found }
+    try {
+        # The value of the first "version" key of package.json.
+        $text = [IO.File]::ReadAllText(__MFA_PACKAGE_JSON__)
+        $at = $text.IndexOf('"version"', [StringComparison]::Ordinal)
+        if ($at -ge 0) { $at = $text.IndexOf([char]'"', $text.IndexOf([char]':', $at + 9) + 1) }
+        if ($at -ge 0 -and $text.Substring($at + 1).Split([char]'"')[0].Equals(__MFA_VERSION__)) { return 'current' }
+    } catch {}
+    return $found
+}
 '@
 }
 

@@ -30,8 +30,9 @@ $global:__mfa_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]'\'
 [Environment]::SetEnvironmentVariable('MFA_SHELL', 'powershell')
 # Safe under Set-StrictMode: every variable read below exists, environment variables are read
 # through [Environment] (null when unset).
-# What runs at load is kept to .NET methods: the first cmdlet of a module (Test-Path,
-# Remove-Variable, Select-Object) makes pwsh import that module, a tenth of a second or more.
+# What this text runs (at the first call of mfa or mfa_prompt, perhaps in the first prompt) is kept
+# to .NET methods: the first cmdlet of a module (Test-Path, Remove-Variable, Select-Object) makes
+# pwsh import that module, a tenth of a second or more.
 if ($null -eq $ExecutionContext.SessionState.PSVariable.Get('global:__mfa_warned')) { $global:__mfa_warned = $null }
 
 # Methods, not cmdlets, on the prompt path: Get-Variable on a missing name costs a millisecond.

@@ -82,8 +82,8 @@ async function fast(argv: string[]): Promise<boolean> {
 /** bin/run.js calls this with the command line: the fast path, else oclif. */
 export async function main(argv: string[]): Promise<void> {
   useExecaBundle(join(root, 'dist', 'startup', 'execa-bundle.cjs'))
-  // Done, and every byte written (writeOut, and output.ts's stderr): exit now, rather than after Node has taken
-  // the heap down piece by piece (a few milliseconds of every start).
+  // Done, and every byte written (writeOut, and output.ts's stderr): exit now, rather than after
+  // Node has taken the heap down piece by piece (a few milliseconds of every start).
   if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) process.exit()
   const oclif = await import('@oclif/core')
   try {
