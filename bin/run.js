@@ -5,4 +5,4 @@
 // when there is one (src/startup/code-cache.ts); everything else goes on to oclif (src/fast.ts).
 const argv = process.argv.slice(2)
 const {loadBundle} = require('../dist/startup/code-cache.cjs')
-loadBundle(require.resolve('../dist/fast.cjs'), {variant: argv[0]}).main(argv)
+loadBundle(require('node:path').join(__dirname, '..', 'dist', 'fast.cjs'), {variant: argv[0]}).main(argv)

@@ -52,8 +52,10 @@ await build({
   // execa comes from dist/startup/execa-bundle.cjs on this path (src/startup/execa.ts).
   // The keyring's native module too: src/keys/keyring.ts requires it on first use, from node_modules.
   external: ['@oclif/core', '@aws-sdk/*', '@smithy/*', 'execa', '@napi-rs/keyring'],
-  define: {'import.meta.url': '__mfaUrl'},
-  banner: {js: "const __mfaUrl = require('node:url').pathToFileURL(__filename).href;"},
+  // import.meta as CommonJS has it: the directory at once, the URL only when asked (making it costs
+  // ~0.7 ms of every start).
+  define: {'import.meta.dirname': '__dirname', 'import.meta.url': '__mfaModule.url'},
+  banner: {js: "const __mfaModule = {get url() { return require('node:url').pathToFileURL(__filename).href } };"},
 })
 
 // The cache is made after execa has run a command the way `mfa exec` runs one, so that the

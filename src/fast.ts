@@ -16,7 +16,8 @@ import {debugWanted, reportError, writeOut} from './cli/output.js'
 import {checkProfileName} from './cli/profile-name.js'
 import {useExecaBundle} from './startup/execa.js'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// import.meta.dirname: Node 20.11 and later, and the bundle (scripts/bundle.js); the URL elsewhere.
+const root = join(import.meta.dirname ?? dirname(fileURLToPath(import.meta.url)), '..')
 
 interface ManifestCommand {
   flags: FlagDefinitions
