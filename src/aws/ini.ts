@@ -153,29 +153,118 @@ const isBlankByte = (b: number) => b === 0x09 || b === 0x0b || b === 0x0c || b =
 const isEolByte = (b: number) => b === 0x0a || b === 0x0d
 const OPEN = 0x5b
 const CLOSE = 0x5d
+/** A byte after a name where a header of that name can stand: a blank, `]`, or a byte that is not ASCII. */
+const HIT_END = '(?=[\t\v\f \\]\x80-\xff])'
+const regexOf = (needle: Buffer) => needle.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/**
+ * The bytes of a file as sectionSpansIn reads them: all in memory (bufferSource), or read a block
+ * at a time (blockSource), so that a large file is searched without holding it whole.
+ */
+export interface ByteSource {
+  readonly length: number
+  /** The byte at an offset; -1 outside the bytes. */
+  byte(at: number): number
+  /** Offsets where the name's bytes stand; every one followed by a blank, `]` or a byte that is not ASCII is among them. */
+  nameHits(needle: Buffer): Iterable<number>
+  /** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
+  nextBracketLine(from: number): number
+  slice(from: number, to: number): Buffer
+}
 
 /** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
-function nextBracketLine(bytes: Buffer, from: number): number {
+function nextBracketLine(bytes: Buffer, from: number, to = bytes.length): number {
   const lf = bytes.indexOf('\n[', from)
   const cr = bytes.indexOf('\r[', from)
-  const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
-  return at === -1 ? -1 : at + 1
+  const at = Math.min(lf === -1 || lf + 1 >= to ? Infinity : lf, cr === -1 || cr + 1 >= to ? Infinity : cr)
+  return at === Infinity ? -1 : at + 1
 }
 
 /**
- * Where the name's bytes stand, followed by a blank, `]` or a byte that is not ASCII (the only
- * places a header of that name can be). A native search of the bytes while the hits are few; a
- * name that is part of many keys (`mfa` in every `mfa_serial`) goes on with one regex over the
- * bytes as Latin-1 text, which skips the other hits inside the regex engine.
+ * Where the name's bytes stand. A native search of the bytes while the hits are few; a name that is
+ * part of many keys (`mfa` in every `mfa_serial`) goes on with one regex over the bytes as Latin-1
+ * text, which skips the other hits inside the regex engine. Hits start before `limit`.
  */
-function* nameHits(bytes: Buffer, needle: Buffer, latin1: () => string): Generator<number> {
+function* nameHits(bytes: Buffer, needle: Buffer, latin1: () => string, limit = bytes.length): Generator<number> {
   let at = bytes.indexOf(needle)
-  for (let seen = 0; at !== -1 && seen < 64; seen++, at = bytes.indexOf(needle, at + 1)) yield at
-  if (at === -1) return
+  for (let seen = 0; at !== -1 && at < limit && seen < 64; seen++, at = bytes.indexOf(needle, at + 1)) yield at
+  if (at === -1 || at >= limit) return
   const text = latin1()
-  const hits = new RegExp(`${needle.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=[\t\v\f \\]\x80-\xff])`, 'g')
+  const hits = new RegExp(regexOf(needle) + HIT_END, 'g')
   hits.lastIndex = at
-  for (let m = hits.exec(text); m; m = hits.exec(text)) yield m.index
+  for (let m = hits.exec(text); m && m.index < limit; m = hits.exec(text)) yield m.index
+}
+
+/** A Buffer as a ByteSource; latin1 gives the bytes as Latin-1 text (one character a byte), made once by the caller if asked. */
+export function bufferSource(bytes: Buffer, latin1: () => string = () => bytes.toString('latin1')): ByteSource {
+  return {
+    length: bytes.length,
+    byte: at => (at >= 0 && at < bytes.length ? bytes[at] : -1),
+    nameHits: needle => nameHits(bytes, needle, latin1),
+    nextBracketLine: from => nextBracketLine(bytes, from),
+    slice: (from, to) => bytes.subarray(from, to),
+  }
+}
+
+/** 64 KiB: a block stays in the CPU's cache while it is searched (a file read whole lands in fresh memory, ~1 ms a MB). */
+const BLOCK = 64 * 1024
+
+/**
+ * A file of `length` bytes as a ByteSource, read a block at a time with read(buffer, position)
+ * (which returns how many bytes it read). A search reads the file once from the start into one
+ * block-sized buffer; looking around a hit reads the block around it. Bytes the file no longer
+ * has (it shrank meanwhile) read as its end. blockSize: tests try small ones.
+ */
+export function blockSource(length: number, read: (buffer: Buffer, position: number) => number, blockSize = BLOCK): ByteSource {
+  const fill = (buffer: Buffer, position: number, want: number): number => {
+    let n = 0
+    for (let got = -1; n < want && position + n < length && got !== 0; n += got) got = read(buffer.subarray(n, Math.min(want, length - position)), position + n)
+    return n
+  }
+  // Looking around: the block [start, start + blockSize) and the byte after it, size bytes in all.
+  const near = Buffer.allocUnsafe(blockSize + 1)
+  let start = 0
+  let size = 0
+  const at = (offset: number) => {
+    if (offset < start || offset >= start + Math.min(size, blockSize)) {
+      start = offset - (offset % blockSize)
+      size = fill(near, start, blockSize + 1)
+    }
+    return offset - start
+  }
+  return {
+    length,
+    byte(offset) {
+      if (offset < 0 || offset >= length) return -1
+      const i = at(offset)
+      return i < size ? near[i] : -1
+    },
+    *nameHits(needle) {
+      // Each block with the bytes a hit that starts in it needs: the name and the byte after it.
+      const buffer = Buffer.allocUnsafe(blockSize + needle.length + 1)
+      for (let from = 0; from < length; from += blockSize) {
+        const n = fill(buffer, from, buffer.length)
+        const block = buffer.subarray(0, n)
+        let text: string | undefined
+        for (const hit of nameHits(block, needle, () => (text ??= block.toString('latin1')), blockSize)) yield from + hit
+        if (n < buffer.length) return
+      }
+    },
+    nextBracketLine(from) {
+      for (let block = from; block < length; block = start + blockSize) {
+        const i = at(block)
+        if (i >= size) return -1
+        const found = nextBracketLine(near.subarray(0, size), i, blockSize + 1)
+        if (found !== -1) return start + found
+        if (size < blockSize + 1) return -1
+      }
+      return -1
+    },
+    slice(from, to) {
+      const buffer = Buffer.allocUnsafe(Math.max(0, to - from))
+      return buffer.subarray(0, fill(buffer, from, buffer.length))
+    },
+  }
 }
 
 /**
@@ -184,50 +273,55 @@ function* nameHits(bytes: Buffer, needle: Buffer, latin1: () => string): Generat
  * asked for, and no decoding of the rest. The spans are byte offsets, at ASCII bytes. undefined in
  * every case where sectionSpans is, and also where a byte that is not ASCII stands next to the
  * name in a `[` line (Unicode blanks are trimmed too): the caller then reads the text.
- * latin1 gives the bytes as Latin-1 text (one character a byte), made once by the caller if asked.
  */
-export function sectionSpansInBytes(bytes: Buffer, name: string, latin1: () => string = () => bytes.toString('latin1')): Array<[number, number]> | undefined {
+export function sectionSpansInBytes(bytes: Buffer | ByteSource, name: string, latin1?: () => string): Array<[number, number]> | undefined {
   if (name === '' || name !== name.trim() || /[\r\n\uD800-\uDFFF]/.test(name)) return undefined
+  const source = Buffer.isBuffer(bytes) ? bufferSource(bytes, latin1) : bytes
+  const {length} = source
+  const byte = (offset: number) => source.byte(offset)
   const needle = Buffer.from(name, 'utf8')
   const spans: Array<[number, number]> = []
-  for (const at of nameHits(bytes, needle, latin1)) {
-    let open = at - 1
-    while (open >= 0 && isBlankByte(bytes[open])) open--
-    let close = at + needle.length
-    while (close < bytes.length && isBlankByte(bytes[close])) close++
-    if (open < 0 || bytes[open] !== OPEN || close >= bytes.length || bytes[close] !== CLOSE) {
+  for (const hit of source.nameHits(needle)) {
+    let open = hit - 1
+    while (open >= 0 && isBlankByte(byte(open))) open--
+    let close = hit + needle.length
+    while (close < length && isBlankByte(byte(close))) close++
+    if (open < 0 || byte(open) !== OPEN || close >= length || byte(close) !== CLOSE) {
       // A byte that is not ASCII beside the name may be a Unicode blank in a header.
-      if ((open >= 0 && bytes[open] >= 0x80) || (close < bytes.length && bytes[close] >= 0x80)) return undefined
+      if ((open >= 0 && byte(open) >= 0x80) || (close < length && byte(close) >= 0x80)) return undefined
       continue
     }
     // The header must start its line: an indented one may continue a value (the text decides).
     let lineStart = open
-    while (lineStart > 0 && !isEolByte(bytes[lineStart - 1])) lineStart--
+    while (lineStart > 0 && !isEolByte(byte(lineStart - 1))) lineStart--
     if (lineStart !== open) {
       // Blanks before it (a byte order mark or a Unicode blank among them) make it indented.
-      if (bytes.subarray(lineStart, open).every(b => isBlankByte(b) || b >= 0x80)) return undefined
+      let indented = true
+      for (let i = lineStart; i < open && indented; i++) indented = isBlankByte(byte(i)) || byte(i) >= 0x80
+      if (indented) return undefined
       continue
     }
     // As configparser reads a header, the name runs to the line's last `]`: another `]` makes it another name.
     let end = close + 1
-    while (end < bytes.length && !isEolByte(bytes[end]) && bytes[end] !== CLOSE) end++
-    if (end < bytes.length && bytes[end] === CLOSE) continue
-    const after = nextBracketLine(bytes, end)
+    while (end < length && !isEolByte(byte(end)) && byte(end) !== CLOSE) end++
+    if (end < length && byte(end) === CLOSE) continue
+    const after = source.nextBracketLine(end)
     if (after !== -1) {
       let lineEnd = after
-      while (lineEnd < bytes.length && !isEolByte(bytes[lineEnd])) lineEnd++
-      if (!SECTION.exec(bytes.toString('utf8', after, lineEnd).trim())?.[1].trim()) return undefined
+      while (lineEnd < length && !isEolByte(byte(lineEnd))) lineEnd++
+      if (!SECTION.exec(source.slice(after, lineEnd).toString('utf8').trim())?.[1].trim()) return undefined
     }
-    spans.push([open, after === -1 ? bytes.length : after])
+    spans.push([open, after === -1 ? length : after])
   }
   return spans
 }
 
 /** firstHeader on the file's bytes. */
-export function firstHeaderInBytes(bytes: Buffer): number {
-  if (bytes[0] === OPEN) return 0
-  const at = nextBracketLine(bytes, 0)
-  return at === -1 ? bytes.length : at
+export function firstHeaderInBytes(bytes: Buffer | ByteSource): number {
+  const source = Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes
+  if (source.byte(0) === OPEN) return 0
+  const at = source.nextBracketLine(0)
+  return at === -1 ? source.length : at
 }
 
 /** lineNumberAt on the file's bytes (line endings are ASCII). */

@@ -172,6 +172,35 @@ describe('the dialect botocore reads', () => {
   })
 })
 
+describe('large AWS files (over 256 KiB, searched a block at a time)', () => {
+  test('login, env, the AWS CLI and logout work on them as on small ones, and logout gives back every byte', async () => {
+    let config = ''
+    let credentials = ''
+    for (let i = 0; i < 4000; i++) {
+      config += `[profile p${i}]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/user${i}\n`
+      credentials += `[p${i}]\naws_access_key_id = AKIA${String(i).padStart(12, '0')}\naws_secret_access_key = ${'x'.repeat(40)}\n`
+    }
+    config += DEMO_CONFIG
+    credentials += DEMO_CREDENTIALS
+    writeFileSync(world.configPath, config)
+    writeFileSync(world.credentialsPath, credentials)
+    expect(Math.min(config.length, credentials.length)).toBeGreaterThan(256 * 1024)
+    const before = world.snapshot()
+    expect((await world.mfa(['login', '-t', await world.freshCode()])).code).toBe(0)
+    const env = await world.mfa(['env', '--shell', 'bash'])
+    expect(env.code).toBe(0)
+    const id = /^export AWS_ACCESS_KEY_ID=(\S+)$/m.exec(env.stdout)?.[1]
+    expect(id).toMatch(/^'?ASIA/)
+    // botocore reads the session profile mfa kept at the end of the large credentials file.
+    const who = aws(['sts', 'get-caller-identity', '--profile', 'mfa'])
+    expect((await who).code).toBe(0)
+    expect(world.read(world.credentialsPath)).toContain(`[mfa]\naws_access_key_id = ${id!.replace(/'/g, '')}\n`)
+    expect((await world.mfa(['logout'])).code).toBe(0)
+    const after = world.snapshot()
+    for (const path of [world.configPath, world.credentialsPath]) expect(after[path]).toBe(before[path])
+  })
+})
+
 describe('paths and what is not a regular file', () => {
   test('AWS_SHARED_CREDENTIALS_FILE is expanded like botocore: $VAR and ~', async () => {
     writeFileSync(join(world.home, 'creds'), DEMO_CREDENTIALS)

@@ -3,9 +3,10 @@
  * in windows.test.ts.
  */
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {homedir, tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {parseIni, readSections} from '../../../src/aws/ini.js'
 import {configPath, configSectionName, credentialsPath, displayPath, expandPath, homeDir, loadAwsFiles, loadIniFile, profileNames, profileSettings, removeIniFile} from '../../../src/aws/files.js'
 
 let home: string
@@ -164,6 +165,50 @@ describe('loadIniFile: the edges', () => {
   test('a setting before the first header is refused even when one section is read', () => {
     writeFileSync(join(home, '.aws', 'config'), 'k = v\n[a]\nk = 1\n')
     expect(() => loadIniFile(join(home, '.aws', 'config'), {HOME: home}).sections.get('a')).toThrow('~/.aws/config line 1: a setting outside of any [section]')
+  })
+})
+
+describe('a large file (over 256 KiB), searched a block at a time', () => {
+  // ~400 KB: six 64 KiB blocks; the sections asked for stand at the end, at a block's edge, and twice.
+  const large = () => {
+    let text = '# large\n'
+    for (let i = 0; i < 4000; i++) text += `[profile p${i}]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::1:mfa/u${i}\n`
+    // A comment long enough that the next header starts 3 bytes before the third block ends.
+    const after = text.indexOf('[profile p1000]\n') + '[profile p1000]\n'.length
+    text = `${text.slice(0, after)}#${'x'.repeat(65536 * 3 - 3 - after - 2)}\n[profile mfa]\nmfa_source_profile = default\n${text.slice(after)}`
+    return `${text}[default]\nregion = a\n[ profile mfa ]\nregion = b\n[default]\nREGION = c\n  more\n`
+  }
+  test('every section is what the whole file says', () => {
+    const path = join(home, '.aws', 'config')
+    const text = large()
+    writeFileSync(path, text)
+    expect(text.indexOf('\n[profile mfa]') + 1).toBe(65536 * 3 - 3)
+    const whole = readSections(parseIni(text, 'config'))
+    const file = loadIniFile(path, {HOME: home})
+    for (const name of ['default', 'profile mfa', 'profile p0', 'profile p3999', 'profile p1000', 'mfa', 'missing']) {
+      expect([name, file.sections.get(name)]).toEqual([name, whole.get(name)])
+    }
+    expect(file.content).toBe(text)
+    expect(file.doc.lines).toHaveLength(text.split('\n').length - 1)
+  })
+  test('a bad line in a section read alone is reported with its line number in the whole file', () => {
+    const path = join(home, '.aws', 'config')
+    const text = `${large()}[broken]\njunk\n`
+    writeFileSync(path, text)
+    expect(() => loadIniFile(path, {HOME: home}).sections.get('broken')).toThrow(`~/.aws/config line ${text.split('\n').length - 1}: expected`)
+  })
+  test('the file read is the one opened: a file renamed over it meanwhile is not mixed in', () => {
+    const path = join(home, '.aws', 'config')
+    const text = large()
+    writeFileSync(path, text)
+    const file = loadIniFile(path, {HOME: home})
+    expect(file.sections.get('profile p0')).toEqual({region: 'eu-west-1', mfa_serial: 'arn:aws:iam::1:mfa/u0'})
+    writeFileSync(`${path}.new`, text.replaceAll('region = a', 'region = z'))
+    renameSync(`${path}.new`, path)
+    // [default] is read after the rename: from the file that was opened, where its first region is a.
+    expect(file.sections.get('default')).toEqual(readSections(parseIni(text, 'config')).get('default'))
+    expect(file.content).toBe(text)
+    expect(readFileSync(path, 'utf8')).toContain('region = z')
   })
 })
 

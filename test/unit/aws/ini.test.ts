@@ -1,4 +1,4 @@
-import {assertSectionName, firstHeader, hasSection, lineNumberAt, parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, sectionSpans, sectionSpansInBytes, setSection, writtenKey} from '../../../src/aws/ini.js'
+import {assertSectionName, blockSource, firstHeader, firstHeaderInBytes, hasSection, lineNumberAt, parseIni, readSections, removeKeys, removeKeysOrSection, removeSection, sectionSpans, sectionSpansInBytes, setSection, writtenKey} from '../../../src/aws/ini.js'
 import {decodeBytes, encodeText} from '../../../src/aws/bytes.js'
 import {loadIniFile} from '../../../src/aws/files.js'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -362,6 +362,47 @@ describe('sectionSpansInBytes: the spans sectionSpans finds, on undecoded bytes'
     const bytes = Buffer.from(content)
     expect(sectionSpansInBytes(bytes, 'default')).toEqual([[content.length - 29, content.length]])
     expect(sectionSpansInBytes(bytes, 'profile p9999')).toEqual(sectionSpans(content, 'profile p9999'))
+  })
+})
+
+describe('blockSource: a file searched a block at a time finds what the bytes in memory give', () => {
+  let many = ''
+  for (let i = 0; i < 100; i++) many += `[profile p${i}]\nmfa_serial = arn:aws:iam::1:mfa/u${i}\nmfa.x = [mfa ]\n`
+  const files = [
+    '[default]\nregion = a\n[profile x]\nk = v\n',
+    '[p1]\nmfa_serial = default\n[ default ]\nk = 1\n[default]extra\nk = 2\n',
+    'x = 1\n[default]\n',
+    '[default]]\nk = v\n[default]\nk = w',
+    '[a]\n  [default]\nk = v\n',
+    '[a]\nk = v\n[de[fault]\n[default]\r\nk = v\r\n[x\nq = 1\n',
+    '\uFEFF[default]\nk = v\n',
+    '[\u00A0default]\nk = v\n',
+    '[profile mfa]\nmfa_serial = arn:mfa\n[mfa]\r[profile mfa]\rk = v\r',
+    '[ profile mfa\t]\nk = v\n[profile mfa]\n',
+    '# no header at all\n',
+    '',
+    `${many}[mfa]\nk = v\n[ mfa\t]\nk = w\n[mfa]x]\n[p]\n[default]\n`,
+  ]
+  const names = ['default', 'profile x', 'profile mfa', 'mfa', 'x', 'de[fault', 'p']
+  // Every block size from one byte: each header, name, line end and `[` line meets a block's edge somewhere.
+  test.each(files.map((f, i) => [i, f]))('file %i', (_i, content) => {
+    const bytes = Buffer.from(content as string, 'utf8')
+    const read = (buffer: Buffer, position: number) => bytes.copy(buffer, 0, position, position + buffer.length)
+    for (const blockSize of [1, 2, 3, 5, 8, 13, 64, 1000]) {
+      const source = () => blockSource(bytes.length, read, blockSize)
+      for (const name of names) {
+        expect([blockSize, name, sectionSpansInBytes(source(), name)]).toEqual([blockSize, name, sectionSpansInBytes(bytes, name)])
+      }
+      expect([blockSize, firstHeaderInBytes(source())]).toEqual([blockSize, firstHeaderInBytes(bytes)])
+      expect(source().slice(3, 20)).toEqual(bytes.subarray(3, 20))
+    }
+  })
+  test('a file that is shorter than its size said (cut meanwhile) reads as ending there', () => {
+    const bytes = Buffer.from('[a]\nk = v\n[default]\nk = w\n')
+    const read = (buffer: Buffer, position: number) => bytes.copy(buffer, 0, position, position + buffer.length)
+    const source = blockSource(bytes.length + 100, read, 8)
+    expect(sectionSpansInBytes(source, 'default')).toEqual([[10, bytes.length + 100]])
+    expect([source.byte(bytes.length + 5), source.slice(10, 200)]).toEqual([-1, bytes.subarray(10)])
   })
 })
 
