@@ -166,7 +166,7 @@ export interface ByteSource {
   /** The byte at an offset; -1 outside the bytes. */
   byte(at: number): number
   /** Offsets where the name's bytes stand; every one followed by a blank, `]` or a byte that is not ASCII is among them. */
-  nameHits(needle: Buffer): Iterable<number>
+  nameHits(needle: Buffer): number[]
   /** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
   nextBracketLine(from: number): number
   slice(from: number, to: number): Buffer
@@ -181,18 +181,20 @@ function nextBracketLine(bytes: Buffer, from: number, to = bytes.length): number
 }
 
 /**
- * Where the name's bytes stand. A native search of the bytes while the hits are few; a name that is
- * part of many keys (`mfa` in every `mfa_serial`) goes on with one regex over the bytes as Latin-1
- * text, which skips the other hits inside the regex engine. Hits start before `limit`.
+ * Where the name's bytes stand before `limit`, each plus `offset`, added to hits. A native search
+ * of the bytes while the hits are few; a name that is part of many keys (`mfa` in every
+ * `mfa_serial`) goes on with one regex over the bytes as Latin-1 text, which skips the other hits
+ * inside the regex engine. A plain loop: it runs on every block of a large file.
  */
-function* nameHits(bytes: Buffer, needle: Buffer, latin1: () => string, limit = bytes.length): Generator<number> {
+function addNameHits(hits: number[], bytes: Buffer, needle: Buffer, latin1: () => string, limit = bytes.length, offset = 0): number[] {
   let at = bytes.indexOf(needle)
-  for (let seen = 0; at !== -1 && at < limit && seen < 64; seen++, at = bytes.indexOf(needle, at + 1)) yield at
-  if (at === -1 || at >= limit) return
+  for (let seen = 0; at !== -1 && at < limit && seen < 64; seen++, at = bytes.indexOf(needle, at + 1)) hits.push(offset + at)
+  if (at === -1 || at >= limit) return hits
   const text = latin1()
-  const hits = new RegExp(regexOf(needle) + HIT_END, 'g')
-  hits.lastIndex = at
-  for (let m = hits.exec(text); m && m.index < limit; m = hits.exec(text)) yield m.index
+  const more = new RegExp(regexOf(needle) + HIT_END, 'g')
+  more.lastIndex = at
+  for (let m = more.exec(text); m && m.index < limit; m = more.exec(text)) hits.push(offset + m.index)
+  return hits
 }
 
 /** A Buffer as a ByteSource; latin1 gives the bytes as Latin-1 text (one character a byte), made once by the caller if asked. */
@@ -200,7 +202,7 @@ export function bufferSource(bytes: Buffer, latin1: () => string = () => bytes.t
   return {
     length: bytes.length,
     byte: at => (at >= 0 && at < bytes.length ? bytes[at] : -1),
-    nameHits: needle => nameHits(bytes, needle, latin1),
+    nameHits: needle => addNameHits([], bytes, needle, latin1),
     nextBracketLine: from => nextBracketLine(bytes, from),
     slice: (from, to) => bytes.subarray(from, to),
   }
@@ -232,6 +234,19 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
     }
     return offset - start
   }
+  // Where a name stands: the file read once from the start, a block at a time into one buffer.
+  const search = (needle: Buffer): number[] => {
+    const hits: number[] = []
+    // Each block with the bytes a hit that starts in it needs: the name and the byte after it.
+    const buffer = Buffer.allocUnsafe(blockSize + needle.length + 1)
+    for (let from = 0; from < length; from += blockSize) {
+      const n = fill(buffer, from, buffer.length)
+      const block = buffer.subarray(0, n)
+      addNameHits(hits, block, needle, () => block.toString('latin1'), blockSize, from)
+      if (n < buffer.length) break
+    }
+    return hits
+  }
   return {
     length,
     byte(offset) {
@@ -239,17 +254,7 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
       const i = at(offset)
       return i < size ? near[i] : -1
     },
-    *nameHits(needle) {
-      // Each block with the bytes a hit that starts in it needs: the name and the byte after it.
-      const buffer = Buffer.allocUnsafe(blockSize + needle.length + 1)
-      for (let from = 0; from < length; from += blockSize) {
-        const n = fill(buffer, from, buffer.length)
-        const block = buffer.subarray(0, n)
-        let text: string | undefined
-        for (const hit of nameHits(block, needle, () => (text ??= block.toString('latin1')), blockSize)) yield from + hit
-        if (n < buffer.length) return
-      }
-    },
+    nameHits: search,
     nextBracketLine(from) {
       for (let block = from; block < length; block = start + blockSize) {
         const i = at(block)
