@@ -74,12 +74,13 @@ export interface LoadedFile {
  */
 const WHOLE_MAX = 256 * 1024
 
-/** Closes the file of a large LoadedFile that is no longer used (a long-lived process loads many). */
-const openFiles = new FinalizationRegistry<number>(fd => {
+const closeQuietly = (fd: number) => {
   try {
     closeSync(fd)
   } catch {}
-})
+}
+/** Closes the file of a large LoadedFile that is no longer used (a long-lived process loads many). */
+const openFiles = new FinalizationRegistry<number>(closeQuietly)
 
 export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env): LoadedFile {
   // Empty when the file does not exist; undefined when it is large (open).
@@ -106,7 +107,7 @@ export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env):
     } else throw error
   }
   const file = lazyFile({path, bytes, open, exists}, displayPath(path, env))
-  if (open) openFiles.register(file, open.fd)
+  if (open) openFiles.register(file, open.fd, open)
   return file
 }
 
@@ -126,6 +127,9 @@ function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size:
     const buffer = Buffer.allocUnsafe(size)
     let n = 0
     for (let got = -1; n < size && got !== 0; n += got) got = readSync(fd, buffer, n, size - n, n)
+    // Read whole, the file is not needed any more.
+    openFiles.unregister(open!)
+    closeQuietly(fd)
     return (whole = buffer.subarray(0, n))
   }
   let decoded: {text: string; encoding: TextEncoding} | undefined
