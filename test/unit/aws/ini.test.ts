@@ -321,19 +321,22 @@ describe('a section read alone is the section read with the whole file', () => {
   })
 })
 
+/** Files where finding a header in the bytes is not plain: blanks, `]` and `[` lines, line endings, bytes that are not ASCII. */
+const TRICKY_FILES = [
+  '[default]\nregion = a\n[profile x]\nk = v\n',
+  '[p1]\nmfa_serial = default\n[ default ]\nk = 1\n[default]extra\nk = 2\n',
+  'x = 1\n[default]\n',
+  '[default]]\nk = v\n[default]\nk = w',
+  '[a]\n  [default]\nk = v\n',
+  '[a]\nk = v\n[de[fault]\n[default]\r\nk = v\r\n[x\nq = 1\n',
+  '\uFEFF[default]\nk = v\n',
+  '[\u00A0default]\nk = v\n',
+  '[profile mfa]\nmfa_serial = arn:mfa\n[mfa]\r[profile mfa]\rk = v\r',
+  '[ profile mfa\t]\nk = v\n[profile mfa]\n',
+]
+
 describe('sectionSpansInBytes: the spans sectionSpans finds, on undecoded bytes', () => {
-  const files = [
-    '[default]\nregion = a\n[profile x]\nk = v\n',
-    '[p1]\nmfa_serial = default\n[ default ]\nk = 1\n[default]extra\nk = 2\n',
-    'x = 1\n[default]\n',
-    '[default]]\nk = v\n[default]\nk = w',
-    '[a]\n  [default]\nk = v\n',
-    '[a]\nk = v\n[de[fault]\n[default]\r\nk = v\r\n[x\nq = 1\n',
-    '\uFEFF[default]\nk = v\n',
-    '[\u00A0default]\nk = v\n',
-    '[profile mfa]\nmfa_serial = arn:mfa\n[mfa]\r[profile mfa]\rk = v\r',
-    '[ profile mfa\t]\nk = v\n[profile mfa]\n',
-  ]
+  const files = TRICKY_FILES
   const names = ['default', 'profile x', 'profile mfa', 'mfa', 'x', 'de[fault']
   test.each(files)('%j', content => {
     const bytes = Buffer.from(content, 'utf8')
@@ -369,16 +372,7 @@ describe('blockSource: a file searched a block at a time finds what the bytes in
   let many = ''
   for (let i = 0; i < 100; i++) many += `[profile p${i}]\nmfa_serial = arn:aws:iam::1:mfa/u${i}\nmfa.x = [mfa ]\n`
   const files = [
-    '[default]\nregion = a\n[profile x]\nk = v\n',
-    '[p1]\nmfa_serial = default\n[ default ]\nk = 1\n[default]extra\nk = 2\n',
-    'x = 1\n[default]\n',
-    '[default]]\nk = v\n[default]\nk = w',
-    '[a]\n  [default]\nk = v\n',
-    '[a]\nk = v\n[de[fault]\n[default]\r\nk = v\r\n[x\nq = 1\n',
-    '\uFEFF[default]\nk = v\n',
-    '[\u00A0default]\nk = v\n',
-    '[profile mfa]\nmfa_serial = arn:mfa\n[mfa]\r[profile mfa]\rk = v\r',
-    '[ profile mfa\t]\nk = v\n[profile mfa]\n',
+    ...TRICKY_FILES,
     '# no header at all\n',
     '',
     `${many}[mfa]\nk = v\n[ mfa\t]\nk = w\n[mfa]x]\n[p]\n[default]\n`,
