@@ -121,24 +121,21 @@ export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env):
 function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size: number}; exists: boolean}, label: string): LoadedFile {
   const {open} = base
   let whole = base.bytes
+  let blocks: ByteSource | undefined
+  const inBlocks = () => (blocks ??= blockSource(open!.size, (buffer, position) => readSync(open!.fd, buffer, 0, buffer.length, position)))
   const bytes = (): Buffer => {
     if (whole) return whole
-    const {fd, size} = open!
-    const buffer = Buffer.allocUnsafe(size)
-    let n = 0
-    for (let got = -1; n < size && got !== 0; n += got) got = readSync(fd, buffer, n, size - n, n)
+    whole = inBlocks().slice(0, open!.size)
     // Read whole, the file is not needed any more.
     openFiles.unregister(open!)
-    closeQuietly(fd)
-    return (whole = buffer.subarray(0, n))
+    closeQuietly(open!.fd)
+    return whole
   }
   let decoded: {text: string; encoding: TextEncoding} | undefined
   const text = () => (decoded ??= decodeBytes(bytes()))
   let latin1: string | undefined
   const asLatin1 = () => (latin1 ??= bytes().toString('latin1'))
-  let blocks: ByteSource | undefined
-  const source = (): ByteSource =>
-    whole ? bufferSource(whole, asLatin1) : (blocks ??= blockSource(open!.size, (buffer, position) => readSync(open!.fd, buffer, 0, buffer.length, position)))
+  const source = (): ByteSource => (whole ? bufferSource(whole, asLatin1) : inBlocks())
   let doc: IniDocument | undefined
   let all: Map<string, IniSection> | undefined
   let preambleChecked = false

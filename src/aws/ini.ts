@@ -158,7 +158,7 @@ const HIT_END = '(?=[\t\v\f \\]\x80-\xff])'
 const regexOf = (needle: Buffer) => needle.toString('latin1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /**
- * The bytes of a file as sectionSpansIn reads them: all in memory (bufferSource), or read a block
+ * The bytes of a file as sectionSpansInBytes reads them: all in memory (bufferSource), or read a block
  * at a time (blockSource), so that a large file is searched without holding it whole.
  */
 export interface ByteSource {
