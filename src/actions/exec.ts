@@ -1,10 +1,10 @@
 import {isUtf8} from 'node:buffer'
 import {readFileSync} from 'node:fs'
-import {constants} from 'node:os'
 import {ensureOptions, type SessionFlagValues} from './session-options.js'
 import {EXIT, MfaError} from '../cli/errors.js'
 import {applyChanges, sessionChanges} from '../session/environment.js'
 import {ensureSession} from '../session/ensure.js'
+import {os} from '../startup/builtins.js'
 import {loadExeca} from '../startup/execa.js'
 import {isUsable} from '../session/cache.js'
 import type {ResolvedProfile} from '../aws/profile.js'
@@ -167,7 +167,10 @@ async function runForwardingSignals({file, args, env}: {file: string; args: stri
 /** mfa's exit code: the command's, 128+n when signal n ended it, 127 or 126 when it could not start. */
 function exitCodeOf(done: Awaited<ReturnType<typeof runForwardingSignals>>, file: string): number {
   if (done.exitCode !== undefined && done.exitCode !== null && !done.signal) return done.exitCode
-  if (done.signal) return 128 + (constants.signals[done.signal as keyof typeof constants.signals] ?? 0)
+  if (done.signal) {
+    const {signals} = os().constants
+    return 128 + (signals[done.signal as keyof typeof signals] ?? 0)
+  }
   const code = (done as {code?: string}).code ?? (done.cause as NodeJS.ErrnoException | undefined)?.code
   if (code === 'ENOENT') throw new MfaError(`command not found: ${file}`, {exitCode: 127})
   if (code === 'EACCES' || code === 'EISDIR') throw new MfaError(`cannot run ${file}: permission denied (not executable)`, {exitCode: 126})

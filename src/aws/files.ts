@@ -3,10 +3,10 @@
  * AWS_SHARED_CREDENTIALS_FILE as the SDKs and the AWS CLI do.
  */
 import {closeSync, fstatSync, openSync, readFileSync, readSync, statSync, unlinkSync} from 'node:fs'
-import {homedir} from 'node:os'
 import {join, sep} from 'node:path'
 import {MfaError} from '../cli/errors.js'
 import {keepName} from '../cli/redact.js'
+import {os} from '../startup/builtins.js'
 import {decodeBytes, type TextEncoding} from './bytes.js'
 import {blockSource, bufferSource, type ByteSource, type IniDocument, type IniSection, firstHeaderInBytes, lineNumberAtByte, parseIni, readSections, sectionSpansInBytes} from './ini.js'
 
@@ -15,7 +15,7 @@ import {blockSource, bufferSource, type ByteSource, type IniDocument, type IniSe
  * relative to the current directory (./.aws), and the AWS CLI would read /.aws; neither is the user's.
  */
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.HOME || env.USERPROFILE || (env.HOME === '' ? '' : homedir())
+  const home = env.HOME || env.USERPROFILE || (env.HOME === '' ? '' : os().homedir())
   if (!home) {
     throw new MfaError('HOME is empty, so there is no ~/.aws to use', {
       hint: 'Set HOME to your home directory (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE and MFA_CACHE_DIR to absolute paths).',
@@ -48,7 +48,7 @@ export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A path as users know it: ~ for the home directory. */
 export function displayPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.HOME || env.USERPROFILE || (env.HOME === undefined ? homedir() : '')
+  const home = env.HOME || env.USERPROFILE || (env.HOME === undefined ? os().homedir() : '')
   return home && path.startsWith(home + sep) ? '~' + path.slice(home.length) : path
 }
 

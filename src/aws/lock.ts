@@ -5,9 +5,9 @@
  * two waiters can never both break it and a fresh lock is never removed.
  */
 import {closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync} from 'node:fs'
-import {hostname} from 'node:os'
 import {dirname} from 'node:path'
 import {MfaError} from '../cli/errors.js'
+import {os} from '../startup/builtins.js'
 import {ensurePrivateDir, fileError, readPrivateFile} from './private-files.js'
 
 interface LockInfo {
@@ -92,7 +92,7 @@ function processStartMs(pid: number): number | undefined {
 function isStale(path: string, found: {raw: string; info?: LockInfo}, now: number): boolean {
   const {info} = found
   if (info && typeof info.pid === 'number') {
-    if (info.host === hostname()) return !alive(info.pid, info.at)
+    if (info.host === os().hostname()) return !alive(info.pid, info.at)
     // Another host (a shared home directory): trust the lock for ten minutes.
     return now - info.at > 10 * 60_000
   }
@@ -111,7 +111,7 @@ function isStale(path: string, found: {raw: string; info?: LockInfo}, now: numbe
  */
 function breakStale(path: string, judged: string): boolean {
   const breaker = `${path}.break`
-  const me: LockInfo = {pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), at: Date.now()}
+  const me: LockInfo = {pid: process.pid, host: os().hostname(), token: Math.random().toString(36).slice(2), at: Date.now()}
   if (!tryCreate(breaker, me)) {
     const other = readInfo(breaker)
     // A breaker holds its lock for microseconds; one left behind by a killed process is removed.
@@ -149,7 +149,7 @@ export interface Lock {
 }
 
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<Lock> {
-  const info: LockInfo = {pid: process.pid, host: hostname(), token: Math.random().toString(36).slice(2), at: Date.now()}
+  const info: LockInfo = {pid: process.pid, host: os().hostname(), token: Math.random().toString(36).slice(2), at: Date.now()}
   const started = Date.now()
   const timeout = options.timeoutMs ?? 10 * 60_000
   let told = false

@@ -7,9 +7,9 @@
  * Every failure becomes one line that names the cause (no D-Bus, no keyring service, a locked
  * collection) and what to do.
  */
-import {createRequire} from 'node:module'
 import {MfaError} from '../cli/errors.js'
 import {maskKeyId} from '../cli/redact.js'
+import {nodeModule} from '../startup/builtins.js'
 
 export const KEYRING_SERVICE = 'mfa-aws-keys'
 
@@ -29,7 +29,7 @@ function load(): NativeModule {
   try {
     // require, not import(): the bundle for the fast path keeps the native module outside, and
     // loads it only here.
-    native = createRequire(import.meta.url)('@napi-rs/keyring') as NativeModule
+    native = nodeModule().createRequire(import.meta.url)('@napi-rs/keyring') as NativeModule
   } catch (error) {
     throw new MfaError(`the OS keyring cannot be used on ${process.platform}-${process.arch}: its native module did not load`, {
       hint: 'Keep the keys in ~/.aws/credentials (`mfa keys export`), or reinstall mfa for this platform.',

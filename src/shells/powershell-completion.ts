@@ -5,8 +5,8 @@
  * plugins' manifests, the topics of package.json), so that they cannot drift from the commands.
  */
 import {readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
+import {nodeModule} from '../startup/builtins.js'
 import {quotePowerShell} from './powershell.js'
 
 interface ManifestFlag {
@@ -50,7 +50,7 @@ function readJson<T>(file: string): T | undefined {
 export function manifestCommands(root: string): {commands: Record<string, ManifestCommand>; topics: Record<string, {description?: string}>} {
   const pkg = readJson<PackageJson>(join(root, 'package.json')) ?? {}
   const commands: Record<string, ManifestCommand> = {}
-  const require = createRequire(join(root, 'package.json'))
+  const require = nodeModule().createRequire(join(root, 'package.json'))
   for (const plugin of pkg.oclif?.plugins ?? []) {
     let dir: string | undefined
     try {

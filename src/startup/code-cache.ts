@@ -13,9 +13,9 @@
  * Node or for other bytes is never handed to V8.
  */
 import {readFileSync, writeFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import {basename, dirname, join} from 'node:path'
 import {Script} from 'node:vm'
+import {nodeModule} from './builtins.js'
 import {userCacheDir, writeCacheFile} from './user-cache.js'
 
 /**
@@ -60,13 +60,18 @@ export interface LoadOptions {
   produce?: boolean
   /** A cache of its own for this use of the bundle (bin/run.js: the command's name, when it is one). */
   variant?: string
+  /**
+   * The bundle's require, when not one made for its file: bin/run.js hands its own, which finds the
+   * same packages (bin/ and dist/ are siblings) and spares the start loading node:module.
+   */
+  require?: NodeJS.Require
 }
 
 /**
  * Loads a bundle, from a code cache when one fits, else compiled afresh and cached for next time:
  * when this process exits with 0 (a failed first run may have stopped before most of the work).
  */
-export function loadBundle<T>(file: string, {produce = false, variant}: LoadOptions = {}): T {
+export function loadBundle<T>(file: string, {produce = false, variant, require}: LoadOptions = {}): T {
   if (loaded.has(file)) return loaded.get(file) as T
   const source = readFileSync(file, 'utf8')
   const tag = fingerprint(source)
@@ -77,7 +82,7 @@ export function loadBundle<T>(file: string, {produce = false, variant}: LoadOpti
   const cachedData = produce ? undefined : (readCache(userCache, tag) ?? readCache(`${file}.cache`, tag))
   const script = new Script(wrap(source), {filename: file, cachedData})
   const mod = {exports: {}}
-  script.runInThisContext().call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file))
+  script.runInThisContext().call(mod.exports, mod.exports, require ?? nodeModule().createRequire(file), mod, file, dirname(file))
   if (produce) scripts.set(file, {script, tag})
   else if (!cachedData || script.cachedDataRejected) {
     // At exit, so that the functions this run compiled are in it too; once per command and Node version.

@@ -4,12 +4,12 @@
  * running Node). Nothing here is secret; losing it costs one slower start.
  */
 import {mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs'
-import {homedir} from 'node:os'
 import {dirname, join} from 'node:path'
+import {os} from './builtins.js'
 
 /** The folder; the shell lines in README compute the same: ${XDG_CACHE_HOME:-$HOME/.cache}/mfa. */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'mfa')
+  return join(env.XDG_CACHE_HOME || join(env.HOME || os().homedir(), '.cache'), 'mfa')
 }
 
 /**

@@ -77,3 +77,16 @@ test('only a command name names a cache: `mfa --version` shares the one for ever
   expect(version.code).toBe(0)
   expect(cacheFiles()).toEqual([`fast.cjs.${process.version}.cache`])
 })
+
+test('a Node too old for mfa (no process.getBuiltinModule, before 20.16 and 22.3) gets one line that says what to install, and nothing is written', async () => {
+  await login()
+  // What such a Node lacks, taken away before bin/run.js runs.
+  const older = join(world.home, 'older-node.cjs')
+  writeFileSync(older, 'delete process.getBuiltinModule\n')
+  const before = cacheFiles()
+  const result = await world.mfa(['env', '--shell', 'bash'], {env: {...world.env(), NODE_OPTIONS: `--require ${older}`}})
+  expect(result.code).toBe(1)
+  expect(result.stdout).toBe('')
+  expect(result.stderr).toBe(`mfa: Node.js ${process.version} is too old; install Node.js 20.16, 22.3 or later\n`)
+  expect(cacheFiles()).toEqual(before)
+})

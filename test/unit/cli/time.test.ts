@@ -24,4 +24,14 @@ describe('rfc3339', () => {
   test('UTC with Z and no milliseconds', () => {
     expect(rfc3339(new Date(Date.UTC(2026, 10, 28, 17, 0, 0, 123)))).toBe('2026-11-28T17:00:00Z')
   })
+  test('the same instant as toISOString gives, over every field and the edges of the years written out', () => {
+    const iso = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+    const dates = [Date.UTC(1000, 0, 1), Date.UTC(999, 11, 31, 23, 59, 59), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(10000, 0, 1), 0, -1, Date.UTC(2028, 1, 29, 9, 8, 7)]
+    // Every month, day, hour, minute and second, in steps that do not divide them.
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 7_654_321) dates.push(t)
+    for (const t of dates) expect(rfc3339(new Date(t))).toBe(iso(new Date(t)))
+  })
+  test('an invalid date throws, as toISOString does', () => {
+    expect(() => rfc3339(new Date(Number.NaN))).toThrow(RangeError)
+  })
 })
