@@ -9,7 +9,7 @@ import {ensureSession} from '../session/ensure.js'
  * [profile <name>-mfa] in the config file, which static keys in [<name>-mfa] would shadow.
  */
 export async function credentialProcessAction(flags: SessionFlagValues): Promise<void> {
-  const {session} = await ensureSession({...ensureOptions(flags), sessionProfile: 'none'})
+  const {session} = await ensureSession(ensureOptions(flags, process.env, 'none'))
   const c = session.Credentials
   writeOut(
     JSON.stringify({Version: 1, AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}) + '\n',

@@ -25,7 +25,7 @@ export async function envAction(flags: EnvFlags): Promise<void> {
     writeOut(shell.render(unsetChanges(process.env)))
     return
   }
-  const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
+  const options = ensureOptions(flags, process.env, 'service')
   const result = await ensureSession(options)
   if (result.fresh) {
     options.reporter.say(`mfa: new session for profile ${result.resolved.name} until ${localTime(new Date(result.session.Credentials.Expiration))}`)

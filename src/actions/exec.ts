@@ -120,7 +120,7 @@ export async function execAction(flags: SessionFlagValues & {server?: boolean}, 
 
 /** The session, and the command's environment: the session's keys, or (--server) an endpoint that renews them. */
 async function sessionForCommand(flags: SessionFlagValues & {server?: boolean}) {
-  const options = {...ensureOptions(flags), sessionProfile: 'service' as const}
+  const options = ensureOptions(flags, process.env, 'service')
   const serve = (resolved: ResolvedProfile) => wantsServer({flag: flags.server, env: process.env, settings: () => resolved.settings})
   // The server renews a session near its end: one that is near it already is renewed now.
   options.reuse = (session, resolved) => (serve(resolved) ? !nearEnd(session) : isUsable(session))

@@ -3,7 +3,8 @@
  * --serial-number), turned into what ensureSession takes.
  */
 import {parseDuration} from '../aws/duration.js'
-import {type AwsFiles, loadAwsFiles} from '../aws/files.js'
+import {type AwsFiles, expectProfiles, loadAwsFiles} from '../aws/files.js'
+import {sessionProfileName} from '../aws/profile.js'
 import {type Reporter, stderrReporter} from '../cli/output.js'
 import {keepName} from '../cli/redact.js'
 import type {EnsureOptions} from '../session/ensure.js'
@@ -53,9 +54,14 @@ export function readableAwsFiles(env: NodeJS.ProcessEnv): AwsFiles | undefined {
   }
 }
 
-export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv = process.env): EnsureOptions {
+/** sessionProfile: what the command does with the session profile (EnsureOptions), and so whether it reads that profile too. */
+export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv = process.env, sessionProfile: EnsureOptions['sessionProfile'] = 'required'): EnsureOptions {
   const reporter = stderrReporter()
   const files = readableAwsFiles(env)
+  if (files) {
+    const named = flags.profile ?? defaultProfile(env)
+    expectProfiles(files, sessionProfile === 'none' ? [named] : [named, sessionProfileName(named)])
+  }
   return {
     profile: profileToUse({flags, env, reporter, files}),
     files,
@@ -66,5 +72,6 @@ export function ensureOptions(flags: SessionFlagValues, env: NodeJS.ProcessEnv =
     prompt: flags.prompt,
     env,
     reporter,
+    sessionProfile,
   }
 }

@@ -65,6 +65,11 @@ export interface LoadedFile {
    * when the file allows it (see indexSections); iterating parses the whole file, once.
    */
   readonly sections: ReadonlyMap<string, IniSection>
+  /**
+   * Sections the command will read: a large file finds them in the same pass as the next one it
+   * searches for (a pass reads the whole file).
+   */
+  expect(names: readonly string[]): void
 }
 
 /**
@@ -139,6 +144,7 @@ function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size:
   let doc: IniDocument | undefined
   let all: Map<string, IniSection> | undefined
   let preambleChecked = false
+  let expected: readonly string[] = []
   const one = new Map<string, IniSection | undefined>()
   const parse = () => (doc ??= parseIni(text().text, label))
   const full = () => (all ??= readSections(parse()))
@@ -153,6 +159,8 @@ function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size:
   const section = (name: string): IniSection | undefined => {
     if (all) return all.get(name)
     if (one.has(name)) return one.get(name)
+    if (!whole && expected.length > 0) inBlocks().expect?.(expected.map(n => Buffer.from(n, 'utf8')))
+    expected = []
     const spans = sectionSpansInBytes(source(), name)
     if (!spans) return full().get(name)
     // What precedes the first header is checked as the whole file would be: a setting there is refused.
@@ -192,6 +200,9 @@ function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size:
       return parse()
     },
     sections,
+    expect(names) {
+      expected = [...expected, ...names.filter(n => !one.has(n))]
+    },
   }
 }
 
@@ -233,6 +244,12 @@ export interface AwsFiles {
 
 export function loadAwsFiles(env: NodeJS.ProcessEnv = process.env): AwsFiles {
   return {config: loadIniFile(configPath(env), env), credentials: loadIniFile(credentialsPath(env), env)}
+}
+
+/** Profiles a command will read: a large file is then read once for all of them (LoadedFile.expect). */
+export function expectProfiles(files: AwsFiles, profiles: readonly string[]): void {
+  files.config.expect(profiles.map(configSectionName))
+  files.credentials.expect(profiles)
 }
 
 /** The config file's section for a profile: [default] or [profile NAME]. */

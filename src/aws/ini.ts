@@ -170,6 +170,8 @@ export interface ByteSource {
   /** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
   nextBracketLine(from: number): number
   slice(from: number, to: number): Buffer
+  /** Names asked for later: a source that reads in passes finds them in the pass of the next nameHits. */
+  expect?(needles: readonly Buffer[]): void
 }
 
 /** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
@@ -214,7 +216,8 @@ const BLOCK = 64 * 1024
 /**
  * A file of `length` bytes as a ByteSource, read a block at a time with read(buffer, position)
  * (which returns how many bytes it read). A search reads the file once from the start into one
- * block-sized buffer; looking around a hit reads the block around it. Bytes the file no longer
+ * block-sized buffer, for the name asked and the names expected (so a command that reads a profile
+ * and its session profile reads the file once); looking around a hit reads the block around it. Bytes the file no longer
  * has (it shrank meanwhile) read as its end. blockSize: tests try small ones.
  */
 export function blockSource(length: number, read: (buffer: Buffer, position: number) => number, blockSize = BLOCK): ByteSource {
@@ -234,18 +237,29 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
     }
     return offset - start
   }
-  // Where a name stands: the file read once from the start, a block at a time into one buffer.
+  // Where names stand: the file read once from the start, a block at a time into one buffer, for
+  // the name asked and those expected (each found once, by its bytes as Latin-1).
+  const found = new Map<string, number[]>()
+  let expected: Buffer[] = []
   const search = (needle: Buffer): number[] => {
-    const hits: number[] = []
-    // Each block with the bytes a hit that starts in it needs: the name and the byte after it.
-    const buffer = Buffer.allocUnsafe(blockSize + needle.length + 1)
+    const known = found.get(needle.toString('latin1'))
+    if (known) return known
+    const needles = [needle, ...expected.filter(n => !found.has(n.toString('latin1')) && !n.equals(needle))]
+    expected = []
+    const hits = needles.map((): number[] => [])
+    // Each block with the bytes a hit that starts in it needs: the longest name and the byte after it.
+    let longest = 0
+    for (const n of needles) longest = Math.max(longest, n.length)
+    const buffer = Buffer.allocUnsafe(blockSize + longest + 1)
     for (let from = 0; from < length; from += blockSize) {
       const n = fill(buffer, from, buffer.length)
       const block = buffer.subarray(0, n)
-      addNameHits(hits, block, needle, () => block.toString('latin1'), blockSize, from)
+      let latin1: string | undefined
+      for (let i = 0; i < needles.length; i++) addNameHits(hits[i], block, needles[i], () => (latin1 ??= block.toString('latin1')), blockSize, from)
       if (n < buffer.length) break
     }
-    return hits
+    for (let i = 0; i < needles.length; i++) found.set(needles[i].toString('latin1'), hits[i])
+    return hits[0]
   }
   return {
     length,
@@ -268,6 +282,9 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
     slice(from, to) {
       const buffer = Buffer.allocUnsafe(Math.max(0, to - from))
       return buffer.subarray(0, fill(buffer, from, buffer.length))
+    },
+    expect(needles) {
+      expected = [...expected, ...needles]
     },
   }
 }

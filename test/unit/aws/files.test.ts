@@ -191,6 +191,18 @@ describe('a large file (over 256 KiB), searched a block at a time', () => {
     expect(file.content).toBe(text)
     expect(file.doc.lines).toHaveLength(text.split('\n').length - 1)
   })
+  test('sections expected (found in one pass) are what the whole file says, expected or not, asked once or twice', () => {
+    const path = join(home, '.aws', 'config')
+    const text = large()
+    writeFileSync(path, text)
+    const whole = readSections(parseIni(text, 'config'))
+    const file = loadIniFile(path, {HOME: home})
+    file.expect(['default', 'profile mfa', 'missing', 'default'])
+    file.expect(['profile p3999'])
+    for (const name of ['profile mfa', 'default', 'missing', 'profile p3999', 'profile p0', 'default']) {
+      expect([name, file.sections.get(name)]).toEqual([name, whole.get(name)])
+    }
+  })
   test('a bad line in a section read alone is reported with its line number in the whole file', () => {
     const path = join(home, '.aws', 'config')
     const text = `${large()}[broken]\njunk\n`

@@ -391,6 +391,30 @@ describe('blockSource: a file searched a block at a time finds what the bytes in
       expect(source().slice(3, 20)).toEqual(bytes.subarray(3, 20))
     }
   })
+  test('names expected are found in the pass of the next search, as separate passes find them', () => {
+    const content = files.at(-1)!
+    const bytes = Buffer.from(content, 'utf8')
+    for (const blockSize of [8, 64, 1000]) {
+      const reading = (expected: boolean) => {
+        let bytesRead = 0
+        const read = (buffer: Buffer, position: number) => {
+          const n = bytes.copy(buffer, 0, position, position + buffer.length)
+          bytesRead += n
+          return n
+        }
+        const source = blockSource(bytes.length, read, blockSize)
+        if (expected) source.expect!(names.map(n => Buffer.from(n, 'utf8')))
+        const spans = names.map(name => sectionSpansInBytes(source, name))
+        return {spans, bytesRead}
+      }
+      const together = reading(true)
+      const apart = reading(false)
+      expect(together.spans).toEqual(names.map(name => sectionSpansInBytes(bytes, name)))
+      expect(together.spans).toEqual(apart.spans)
+      // Six passes over the file fewer (and the same looking around each hit).
+      expect(together.bytesRead + (names.length - 1) * bytes.length).toBeLessThanOrEqual(apart.bytesRead)
+    }
+  })
   test('a file that is shorter than its size said (cut meanwhile) reads as ending there', () => {
     const bytes = Buffer.from('[a]\nk = v\n[default]\nk = w\n')
     const read = (buffer: Buffer, position: number) => bytes.copy(buffer, 0, position, position + buffer.length)
