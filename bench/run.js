@@ -135,21 +135,37 @@ try {
   }
   const shellEnv = {...env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', DOTNET_CLI_TELEMETRY_OPTOUT: '1'}
 
-  // Several rounds, each command's best median kept: hyperfine runs one command's runs in a row, so
-  // a burst of load elsewhere on the machine would otherwise skew one command against another.
+  // hyperfine runs one command's runs in a row, so a burst of load elsewhere on the machine would
+  // skew one command against another. So each round runs its list in turns (TURNS turns of
+  // RUNS / TURNS runs of each command, node -e 0 among them), a time shown is the median of a
+  // command's turn medians, and a ratio is the median of the command's ratio to its node -e 0 in
+  // each turn: a pair measured side by side, never a lucky moment of one set against another's.
   const ROUNDS = Number(process.env.BENCH_ROUNDS || 3)
-  const startup = {}
-  const hyperfineRound = async (round, part, list, runEnv, runs = RUNS) => {
+  const TURNS = 4
+  /** Per command: its median in each turn, and its ratio to its node -e 0 in each turn. */
+  const turns = {}
+  const paired = {}
+  /** The node -e 0 a command is compared with, named as in the list. */
+  const baselineOf = name => {
+    if (largeCommands.some(([large]) => large === name)) return largeCommands[0][0]
+    const n = nodes.find(n => name.startsWith(`${n.label}: `))
+    return n ? `${n.label}: node -e 0` : undefined
+  }
+  const hyperfineRound = async (round, part, list, runEnv, {runs = RUNS, turnCount = TURNS} = {}) => {
     const exportFile = join(home, `hyperfine-${part}-${round}.json`)
+    const named = Array.from({length: turnCount}, (_, turn) => list.map(([name, cmd]) => [`${name} #${turn}`, cmd])).flat()
     const hf = await run(
       hyperfine,
-      ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', exportFile, ...list.flatMap(([name, cmd]) => ['-n', name, cmd])],
+      ['-N', '--warmup', '1', '--runs', String(Math.max(3, Math.round(runs / turnCount))), '--export-json', exportFile, ...named.flatMap(([name, cmd]) => ['-n', name, cmd])],
       runEnv,
     )
     if (hf.code !== 0) throw new Error(`hyperfine failed: ${hf.stderr}`)
-    for (const r of JSON.parse(readFileSync(exportFile, 'utf8')).results) {
-      const m = {median_ms: r.median * 1000, mean_ms: r.mean * 1000, stddev_ms: r.stddev * 1000}
-      if (!startup[r.command] || m.median_ms < startup[r.command].median_ms) startup[r.command] = m
+    const results = JSON.parse(readFileSync(exportFile, 'utf8')).results.map(r => ({name: r.command.replace(/ #\d+$/, ''), turn: r.command.match(/#(\d+)$/)[1], ms: r.median * 1000}))
+    const inTurn = Object.fromEntries(results.map(r => [`${r.name} #${r.turn}`, r.ms]))
+    for (const r of results) {
+      ;(turns[r.name] ??= []).push(r.ms)
+      const base = baselineOf(r.name)
+      if (base && base !== r.name && inTurn[`${base} #${r.turn}`]) (paired[r.name] ??= []).push(r.ms / inTurn[`${base} #${r.turn}`])
     }
   }
   const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
@@ -160,8 +176,9 @@ try {
     // pwsh takes seconds to start on a loaded machine: fewer runs of it.
     const [pwshStarts, otherStarts] = [shellCommands.filter(([name]) => name.startsWith('powershell')), shellCommands.filter(([name]) => !name.startsWith('powershell'))]
     if (otherStarts.length) await hyperfineRound(round, 'shells', otherStarts, shellEnv)
-    if (pwshStarts.length) await hyperfineRound(round, 'pwsh', pwshStarts, shellEnv, Math.min(RUNS, 5))
+    if (pwshStarts.length) await hyperfineRound(round, 'pwsh', pwshStarts, shellEnv, {runs: 5, turnCount: 1})
   }
+  const startup = Object.fromEntries(Object.entries(turns).map(([name, ms]) => [name, {median_ms: median(ms), turns_ms: ms}]))
 
   // Concurrent credential-process calls (a Makefile running aws commands in parallel): the wall
   // time of N calls started at once, per call, against N `node -e 0` started at once.
@@ -243,7 +260,8 @@ try {
 
   // The budget, from the Performance issue: on every Node measured, each against its own node -e 0.
   const ms = name => startup[name]?.median_ms
-  const ratio = (n, name) => ms(`${n.label}: ${name}`) && ms(`${n.label}: ${name}`) / ms(`${n.label}: node -e 0`)
+  const pairedRatio = name => (paired[name] ? median(paired[name]) : undefined)
+  const ratio = (n, name) => (name === 'node -e 0' ? 1 : pairedRatio(`${n.label}: ${name}`))
   const awsRatio = ms('aws configure export-credentials') && ms(`${nodes[0].label}: mfa env --shell bash`) / ms('aws configure export-credentials')
   const added = shell => ms(`${shell}: README line`) && ms(`${shell}: README line`) - ms(`${shell}: bare`)
   const checks = [
@@ -255,7 +273,7 @@ try {
     ]),
     ['mfa env ≤ 0.35× aws export-credentials', awsRatio, 0.35],
     // The cost of more profiles is reading their bytes: no decoding nor parsing of the sections not asked for.
-    ['mfa env, 10,000 profiles ≤ 1.3× node -e 0', ms('mfa env, 10,000 profiles') && ms('mfa env, 10,000 profiles') / ms('node -e 0 (large files)'), 1.3],
+    ['mfa env, 10,000 profiles ≤ 1.3× node -e 0', pairedRatio('mfa env, 10,000 profiles'), 1.3],
     ...Object.keys(shellStarts).map(shell => [`${shell} start: README line adds ≤ 5 ms`, added(shell), 5]),
     ['prompt (bash) < 0.5 ms a render', segment.bash?.per_render_ms, 0.5],
     ['prompt (zsh) < 0.5 ms a render', segment.zsh?.per_render_ms, 0.5],
@@ -276,15 +294,15 @@ try {
   }
   console.log(`\nLoad average (1, 5, 15 min) on ${(await import('node:os')).cpus().length} cores: ${loadBefore} before, ${loadAfter} after`)
   for (const n of nodes) {
-    console.log(`\nStart-up on ${n.label} (${n.version}; best of ${ROUNDS} medians of ${RUNS} runs, ms; ratio to its node -e 0${previous ? '; change since the last run' : ''})`)
+    console.log(`\nStart-up on ${n.label} (${n.version}; ms, the median of ${ROUNDS} rounds × ${TURNS} turns of ${Math.round(RUNS / TURNS)} runs; ratio to its node -e 0 in the same turn, the median${previous ? '; change since the last run' : ''})`)
     for (const [name] of perNode(n)) {
       console.log(`  ${name.slice(n.label.length + 2).padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${fmt(ratio(n, name.slice(n.label.length + 2)), 2).padStart(5)}×${change(name)}`)
     }
   }
   const floor = ms(`${nodes[0].label}: node -e 0`)
   if (ms('aws configure export-credentials')) console.log(`  ${'aws configure export-credentials'.padEnd(34)} ${fmt(ms('aws configure export-credentials')).padStart(7)}  ${fmt(ms('aws configure export-credentials') / floor, 2).padStart(5)}×`)
-  console.log(`\nLarge AWS files (${nodes[0].label}; ratio to node -e 0 measured beside)`)
-  for (const [name] of largeCommands) console.log(`  ${name.padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${fmt(ms(name) / ms(largeCommands[0][0]), 2).padStart(5)}×${change(name)}`)
+  console.log(`\nLarge AWS files (${nodes[0].label}; ratio to node -e 0 in the same turn, the median)`)
+  for (const [name] of largeCommands) console.log(`  ${name.padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${fmt(name === largeCommands[0][0] ? 1 : pairedRatio(name), 2).padStart(5)}×${change(name)}`)
   console.log(`\nShell start-up (-i -c exit, ms; added over the bare shell, and that as a share of ${nodes[0].label}'s node -e 0, which shows the load)`)
   for (const [name] of shellCommands) {
     const more = ms(name) - ms(`${name.split(':')[0]}: bare`)
@@ -308,7 +326,7 @@ try {
   console.log('\nBudget')
   for (const c of checks) console.log(`  ${c.ok === null ? '-' : c.ok ? '✓' : '✗'} ${c.name.padEnd(44)} ${fmt(c.value, 3)}`)
 
-  const record = {date: new Date().toISOString(), node: process.version, nodes: nodes.map(n => n.version), load: {before: loadBefore, after: loadAfter}, runs: RUNS, rounds: ROUNDS, startup, concurrent, segment, memory, files, checks}
+  const record = {date: new Date().toISOString(), node: process.version, nodes: nodes.map(n => n.version), load: {before: loadBefore, after: loadAfter}, runs: RUNS, rounds: ROUNDS, startup, ratios: paired, concurrent, segment, memory, files, checks}
   mkdirSync(join(root, 'bench', 'results'), {recursive: true})
   writeFileSync(previousFile, JSON.stringify(record, null, 2) + '\n')
   writeFileSync(join(root, 'bench', 'results', `${record.date.slice(0, 10)}.json`), JSON.stringify(record, null, 2) + '\n')
