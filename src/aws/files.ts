@@ -8,7 +8,7 @@ import {MfaError} from '../cli/errors.js'
 import {keepName} from '../cli/redact.js'
 import {os} from '../startup/builtins.js'
 import {decodeBytes, type TextEncoding} from './bytes.js'
-import {blockSource, bufferSource, type ByteSource, type IniDocument, type IniSection, firstHeaderInBytes, lineNumberAtByte, parseIni, readSections, sectionSpansInBytes} from './ini.js'
+import {type BlockSource, blockSource, bufferSource, type ByteSource, type IniDocument, type IniSection, firstHeaderInBytes, lineNumberAtByte, parseIni, readSections, sectionSpansInBytes} from './ini.js'
 
 /**
  * The home directory. HOME set but empty is refused: Node would answer '' and every path would be
@@ -126,7 +126,7 @@ export function loadIniFile(path: string, env: NodeJS.ProcessEnv = process.env):
 function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size: number}; exists: boolean}, label: string): LoadedFile {
   const {open} = base
   let whole = base.bytes
-  let blocks: ByteSource | undefined
+  let blocks: BlockSource | undefined
   const inBlocks = () => (blocks ??= blockSource(open!.size, (buffer, position) => readSync(open!.fd, buffer, 0, buffer.length, position)))
   const bytes = (): Buffer => {
     if (whole) return whole
@@ -144,7 +144,6 @@ function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size:
   let doc: IniDocument | undefined
   let all: Map<string, IniSection> | undefined
   let preambleChecked = false
-  let expected: readonly string[] = []
   const one = new Map<string, IniSection | undefined>()
   const parse = () => (doc ??= parseIni(text().text, label))
   const full = () => (all ??= readSections(parse()))
@@ -159,8 +158,6 @@ function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size:
   const section = (name: string): IniSection | undefined => {
     if (all) return all.get(name)
     if (one.has(name)) return one.get(name)
-    if (!whole && expected.length > 0) inBlocks().expect?.(expected.map(n => Buffer.from(n, 'utf8')))
-    expected = []
     const spans = sectionSpansInBytes(source(), name)
     if (!spans) return full().get(name)
     // What precedes the first header is checked as the whole file would be: a setting there is refused.
@@ -201,7 +198,8 @@ function lazyFile(base: {path: string; bytes?: Buffer; open?: {fd: number; size:
     },
     sections,
     expect(names) {
-      expected = [...expected, ...names.filter(n => !one.has(n))]
+      // A file in memory is searched where it lies; only one read in blocks reads in passes.
+      if (!whole) inBlocks().expect(names.map(n => Buffer.from(n, 'utf8')))
     },
   }
 }

@@ -170,8 +170,12 @@ export interface ByteSource {
   /** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
   nextBracketLine(from: number): number
   slice(from: number, to: number): Buffer
-  /** Names asked for later: a source that reads in passes finds them in the pass of the next nameHits. */
-  expect?(needles: readonly Buffer[]): void
+}
+
+/** A ByteSource that reads the file in passes (blockSource). */
+export interface BlockSource extends ByteSource {
+  /** Names asked for later: found in the pass of the next nameHits. */
+  expect(needles: readonly Buffer[]): void
 }
 
 /** Where the next line that starts with `[` starts, from `from` on; -1 when there is none. */
@@ -220,7 +224,7 @@ const BLOCK = 64 * 1024
  * and its session profile reads the file once); looking around a hit reads the block around it. Bytes the file no longer
  * has (it shrank meanwhile) read as its end. blockSize: tests try small ones.
  */
-export function blockSource(length: number, read: (buffer: Buffer, position: number) => number, blockSize = BLOCK): ByteSource {
+export function blockSource(length: number, read: (buffer: Buffer, position: number) => number, blockSize = BLOCK): BlockSource {
   const fill = (buffer: Buffer, position: number, want: number): number => {
     let n = 0
     for (let got = -1; n < want && position + n < length && got !== 0; n += got) got = read(buffer.subarray(n, Math.min(want, length - position)), position + n)
@@ -242,10 +246,13 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
   const found = new Map<string, number[]>()
   let expected: Buffer[] = []
   const search = (needle: Buffer): number[] => {
-    const known = found.get(needle.toString('latin1'))
+    const key = needle.toString('latin1')
+    const known = found.get(key)
     if (known) return known
-    const needles = [needle, ...expected.filter(n => !found.has(n.toString('latin1')) && !n.equals(needle))]
+    const byKey = new Map([[key, needle]])
+    for (const n of expected) if (!found.has(n.toString('latin1'))) byKey.set(n.toString('latin1'), n)
     expected = []
+    const needles = [...byKey.values()]
     const hits = needles.map((): number[] => [])
     // Each block with the bytes a hit that starts in it needs: the longest name and the byte after it.
     let longest = 0

@@ -403,7 +403,7 @@ describe('blockSource: a file searched a block at a time finds what the bytes in
           return n
         }
         const source = blockSource(bytes.length, read, blockSize)
-        if (expected) source.expect!(names.map(n => Buffer.from(n, 'utf8')))
+        if (expected) source.expect(names.map(n => Buffer.from(n, 'utf8')))
         const spans = names.map(name => sectionSpansInBytes(source, name))
         return {spans, bytesRead}
       }
