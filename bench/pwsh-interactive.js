@@ -25,7 +25,7 @@ const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 // One HOME per case, and a directory holding `mfa` for PATH, as npm would put it there.
 async function makeHomes(dir) {
   mkdirSync(join(dir, 'bin'))
-  symlinkSync(join(root, 'bin', 'run.js'), join(dir, 'bin', 'mfa'))
+  symlinkSync(join(root, 'bin', 'run.cjs'), join(dir, 'bin', 'mfa'))
   const {RC_LINES} = await import('../dist/shells/index.js')
   // The floor of any line that sources a file: one that sources an empty one.
   const profiles = {'no profile': null, 'empty profile': '', 'an empty file sourced': '. "$HOME/empty.ps1"\n', 'README line': `${RC_LINES.powershell}\n`}

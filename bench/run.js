@@ -14,7 +14,7 @@ import {DEMO, demoFixture, startLocalSts} from '../sts-server/dist/index.js'
 import {installedNodes} from '../scripts/nodes.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const bin = join(root, 'bin', 'run.js')
+const bin = join(root, 'bin', 'run.cjs')
 const AWS_CLI = '/usr/bin/aws'
 const args = new Set(process.argv.slice(2))
 const RUNS = Number(process.env.BENCH_RUNS || 20)

@@ -9,7 +9,7 @@ import {fileURLToPath} from 'node:url'
 import {DEMO, demoFixture, startLocalSts} from '../sts-server/dist/index.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
-const bin = join(root, 'bin', 'run.js')
+const bin = join(root, 'bin', 'run.cjs')
 const AWS_CLI = '/usr/bin/aws'
 const bold = text => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text)
 const dim = text => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[2m${text}\x1b[0m` : text)

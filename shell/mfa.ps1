@@ -24,7 +24,7 @@
 function global:__mfa_code {
     @'
 $global:__mfa_bin = __MFA_BIN__
-# On Windows a .js file is no program (it would open in Windows Script Host): node runs it there.
+# On Windows a .js or .cjs file is no program (it would open in Windows Script Host): node runs it there.
 $global:__mfa_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]'\'
 # Tells `mfa doctor` (a child process) that the integration is loaded.
 [Environment]::SetEnvironmentVariable('MFA_SHELL', 'powershell')
@@ -107,7 +107,7 @@ function global:__mfa_warn {
 # one is written as a quoted literal.
 function global:__mfa_run {
     $words = @(foreach ($word in $args) { "'" + ([string]$word -replace "['\u2018\u2019\u201A\u201B]", '$0$0') + "'" })
-    $program = if ($global:__mfa_windows -and $global:__mfa_bin -like '*.js') { '& node $global:__mfa_bin' } else { '& $global:__mfa_bin' }
+    $program = if ($global:__mfa_windows -and $global:__mfa_bin -match '\.c?js$') { '& node $global:__mfa_bin' } else { '& $global:__mfa_bin' }
     & ([scriptblock]::Create($program + ' ' + ($words -join ' ')))
 }
 

@@ -1,5 +1,5 @@
 /**
- * The first module bin/run.js loads. `mfa env`, `exec`, `credential-process`, `prompt`, `init` and
+ * The bundle bin/run.cjs starts (through src/startup/start.ts). `mfa env`, `exec`, `credential-process`, `prompt`, `init` and
  * `status` run on every new shell, wrapped command, SDK start and status line (`__complete-profiles`
  * on every Tab), so they start here without loading oclif:
  * their flags are read with oclif's rules from oclif.manifest.json (the one description of the
@@ -80,7 +80,7 @@ async function fast(argv: string[]): Promise<boolean> {
   return true
 }
 
-/** bin/run.js calls this with the command line: the fast path, else oclif. */
+/** Called with the command line (src/startup/start.ts): the fast path, else oclif. */
 export async function main(argv: string[]): Promise<void> {
   useExecaBundle(join(root, 'dist', 'startup', 'execa-bundle.cjs'))
   // Done, and every byte written (writeOut, and output.ts's stderr): exit now, rather than after
@@ -88,7 +88,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!process.env.MFA_NO_FAST_PATH && (await fast(argv))) process.exit()
   const oclif = await import('@oclif/core')
   try {
-    // The package's root, not bin/run.js: bin/package.json (which makes bin/ CommonJS) is not the package.
+    // The package's root, not bin/.
     await oclif.run(argv, root)
     await oclif.flush()
   } catch (error) {

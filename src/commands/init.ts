@@ -14,7 +14,7 @@ export default class Init extends BaseCommand {
 
 It also loads completion: profile names after --profile, -p and \`mfa use\`, and in fish every command and flag; in bash and zsh the commands and flags come from oclif's autocomplete plugin, whose cache \`<%= config.bin %> autocomplete --refresh-cache\` builds once (zsh also needs compinit).
 
-It also keeps a copy of what it prints in \${XDG_CACHE_HOME:-~/.cache}/mfa/init.SHELL, for the lines below, which source it without starting a process. The copy loads only while the first mfa on PATH is the one that wrote it, at the same version; otherwise the line runs \`mfa init\` again, which renews the copy. PowerShell's copy checks this at the first call of mfa instead of at start, and then loads the integration of the mfa it finds. It is made when that mfa is a link to mfa's bin/run.js (npm, yarn, nvm); behind a wrapper script (volta, asdf), the line runs \`mfa init\` in every shell, as \`eval "$(mfa init bash)"\` alone does.`
+It also keeps a copy of what it prints in \${XDG_CACHE_HOME:-~/.cache}/mfa/init.SHELL, for the lines below, which source it without starting a process. The copy loads only while the first mfa on PATH is the one that wrote it, at the same version; otherwise the line runs \`mfa init\` again, which renews the copy. PowerShell's copy checks this at the first call of mfa instead of at start, and then loads the integration of the mfa it finds. It is made when that mfa is a link to mfa's bin/run.cjs (npm, yarn, nvm); behind a wrapper script (volta, asdf), the line runs \`mfa init\` in every shell, as \`eval "$(mfa init bash)"\` alone does.`
 
   static override examples = [bash, zsh, fish, powershell].map(shell => ({description: `${shell.rcFile}:`, command: shell.rcLine}))
 

@@ -6,7 +6,7 @@
  *
  * Loads a prebuilt CommonJS bundle of dist/ as require() would, but from V8's code cache when one
  * fits: it saves compiling the bundle on every start. V8 compiles a function only when it first
- * runs, so a cache holds what one run compiled: bin/run.js keeps one per command (`variant`), made
+ * runs, so a cache holds what one run compiled: ./start.ts keeps one per command (`variant`), made
  * when the first run of that command succeeds, in the user's cache directory, for the running Node
  * (V8 accepts a cache only from the same Node version). execa's bundle also has FILE.cache, made by
  * `npm run build` (scripts/bundle.js) for the Node that built the package. A cache made by another
@@ -58,11 +58,11 @@ const scripts = new Map<string, {script: Script; tag: string}>()
 export interface LoadOptions {
   /** Compile for the build's FILE.cache (saveCache). */
   produce?: boolean
-  /** A cache of its own for this use of the bundle (bin/run.js: the command's name, when it is one). */
+  /** A cache of its own for this use of the bundle (./start.ts: the command's name, when it is one). */
   variant?: string
   /**
-   * The bundle's require, when not one made for its file: bin/run.js hands its own, which finds the
-   * same packages (bin/ and dist/ are siblings) and spares the start loading node:module.
+   * The bundle's require, when not one made for its file: ./start.ts hands bin/run.cjs's, which finds
+   * the same packages (bin/ and dist/ are siblings) and spares the start loading node:module.
    */
   require?: NodeJS.Require
 }

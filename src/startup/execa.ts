@@ -1,5 +1,5 @@
 /**
- * How execa is loaded. On the fast path (bin/run.js → dist/fast.cjs), from the prebuilt CommonJS
+ * How execa is loaded. On the fast path (bin/run.cjs → dist/fast.cjs), from the prebuilt CommonJS
  * bundle dist/startup/execa-bundle.cjs, compiled from V8's code cache (./code-cache.ts); elsewhere
  * (the oclif commands, the tests) execa is imported as it is.
  */

@@ -1,7 +1,7 @@
 /**
  * The AWS files as the AWS CLI reads them (issue: hardening, the AWS files side): mfa edits only
  * what it wrote, reads the dialect botocore reads, keeps every byte, and checks what it can before
- * a one-time code is spent. Each case runs bin/run.js against the local STS server; botocore
+ * a one-time code is spent. Each case runs bin/run.cjs against the local STS server; botocore
  * (through the real AWS CLI v2) is the second reader.
  */
 import {chownSync, existsSync, linkSync, lstatSync, mkdirSync, rmSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs'

@@ -80,7 +80,7 @@ test('only a command name names a cache: `mfa --version` shares the one for ever
 
 test('a Node too old for mfa (no process.getBuiltinModule, before 20.16 and 22.3) gets one line that says what to install, and nothing is written', async () => {
   await login()
-  // What such a Node lacks, taken away before bin/run.js runs.
+  // What such a Node lacks, taken away before bin/run.cjs runs.
   const older = join(world.home, 'older-node.cjs')
   writeFileSync(older, 'delete process.getBuiltinModule\n')
   const before = cacheFiles()

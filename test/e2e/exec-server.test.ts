@@ -1,6 +1,6 @@
 /**
  * `mfa exec --server`: the command's SDKs fetch credentials from mfa's endpoint, which renews them.
- * Real processes through bin/run.js against the local STS server, whose role sessions last seconds
+ * Real processes through bin/run.cjs against the local STS server, whose role sessions last seconds
  * instead of an hour; real clients: the AWS CLI v2 and the AWS SDK for JavaScript v3.
  * Timing comes from the sessions' own lifetimes (monotonic waits), never from the time of day.
  */

@@ -1,6 +1,6 @@
 /**
  * `mfa exec -- CMD`: like running CMD directly, only authenticated. Real processes through
- * bin/run.js against the local STS server; a real terminal (tmux) for the interactive cases.
+ * bin/run.cjs against the local STS server; a real terminal (tmux) for the interactive cases.
  */
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'

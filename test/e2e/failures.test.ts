@@ -1,7 +1,7 @@
 /**
  * The failure catalogue (docs/failures.md): files that are corrupt, too open, read-only or full, a
  * process killed mid-write, stale and live locks, mfa_process faults, odd profile names, clock skew,
- * and a load of mixed parallel callers. Each case through bin/run.js against the local STS server.
+ * and a load of mixed parallel callers. Each case through bin/run.cjs against the local STS server.
  */
 import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'

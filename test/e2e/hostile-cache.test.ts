@@ -1,7 +1,7 @@
 /**
  * The session cache in a hostile place: links, FIFOs and files of the wrong shape planted in it, a
  * directory shared with others or owned by someone else, escape sequences from outside, a full
- * disk, and an STS that is slow, resets or issues a session already over. Each case runs bin/run.js
+ * disk, and an STS that is slow, resets or issues a session already over. Each case runs bin/run.cjs
  * against the local STS server; docs/failures.md names them.
  */
 import {chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs'

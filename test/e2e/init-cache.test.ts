@@ -3,7 +3,7 @@
  * `mfa init` cached under the user's cache directory, and starts mfa only when that copy is
  * missing or stands for another mfa (an upgrade, a move, an uninstall, another mfa first on PATH).
  * mfa is installed here as npm installs it: a package folder (a copy of this one, so that its
- * version can change) and a `mfa` link to its bin/run.js on PATH. `node` on PATH is a wrapper
+ * version can change) and a `mfa` link to its bin/run.cjs on PATH. `node` on PATH is a wrapper
  * that logs each start of mfa, so a test can tell a start that ran mfa from one that did not.
  */
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
@@ -33,16 +33,16 @@ afterEach(() => {
   rmSync(home, {recursive: true, force: true})
 })
 
-/** mfa as `npm install -g` leaves it under PREFIX: PREFIX/lib/mfa (this package, at version) and PREFIX/bin/mfa, a link to its bin/run.js. */
+/** mfa as `npm install -g` leaves it under PREFIX: PREFIX/lib/mfa (this package, at version) and PREFIX/bin/mfa, a link to its bin/run.cjs. */
 function install(prefix: string, version: string): {bin: string; pkg: string} {
   const pkg = join(prefix, 'lib', 'mfa')
   mkdirSync(join(pkg, 'bin'), {recursive: true})
-  for (const part of ['dist', 'shell', 'oclif.manifest.json', 'bin/run.js', 'bin/package.json']) cpSync(join(ROOT, part), join(pkg, part), {recursive: true})
+  for (const part of ['dist', 'shell', 'oclif.manifest.json', 'bin/run.cjs']) cpSync(join(ROOT, part), join(pkg, part), {recursive: true})
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'))
   setVersion(pkg, version)
   mkdirSync(join(prefix, 'bin'), {recursive: true})
   const bin = join(prefix, 'bin', 'mfa')
-  symlinkSync(join(pkg, 'bin', 'run.js'), bin)
+  symlinkSync(join(pkg, 'bin', 'run.cjs'), bin)
   return {bin, pkg}
 }
 
@@ -136,7 +136,7 @@ for (const c of CASES) {
       mkdirSync(join(home, 'opt'))
       renameSync(pkg, moved)
       unlinkSync(bin)
-      symlinkSync(join(moved, 'bin', 'run.js'), bin)
+      symlinkSync(join(moved, 'bin', 'run.cjs'), bin)
       expect((await c.start(env)).stdout).toBe(`loaded:${bin}\nalive\n`)
       expect(starts()).toBe(2)
       expect(readFileSync(cacheFile(c.shell), 'utf8')).toContain(moved)
@@ -170,7 +170,7 @@ for (const c of CASES) {
       expect(starts()).toBe(2)
       // The second one run by its path (not the one on PATH) prints its script but leaves the cache alone.
       const before = readFileSync(cacheFile(c.shell), 'utf8')
-      const direct = await run(join(a.pkg, 'bin', 'run.js'), ['init', c.shell.name], {env: bFirst})
+      const direct = await run(join(a.pkg, 'bin', 'run.cjs'), ['init', c.shell.name], {env: bFirst})
       expect(direct.code).toBe(0)
       expect(readFileSync(cacheFile(c.shell), 'utf8')).toBe(before)
       expect((await c.start(aFirst)).stdout).toBe(`loaded:${a.bin}\nalive\n`)

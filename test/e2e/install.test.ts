@@ -61,7 +61,7 @@ describe('npm pack', () => {
       /^LICENSE$/,
       /^package\.json$/,
       /^oclif\.manifest\.json$/,
-      /^bin\/(run\.js|package\.json)$/,
+      /^bin\/run\.cjs$/,
       // tsc's modules for oclif, the fast path's bundles, V8's code cache of execa's, and the commands' flags for the fast path.
       /^dist\/.+\.(js|cjs|cjs\.cache)$/,
       /^dist\/fast-commands\.json$/,
@@ -70,7 +70,7 @@ describe('npm pack', () => {
       /^shell\/mfa\.cached\.(sh|fish|ps1)$/,
     ]
     expect(packedFiles.filter(f => !allowed.some(a => a.test(f)))).toEqual([])
-    for (const f of ['README.md', 'LICENSE', 'package.json', 'oclif.manifest.json', 'bin/run.js', 'bin/package.json', 'dist/fast.cjs', 'dist/fast-commands.json', 'dist/startup/code-cache.cjs', 'dist/commands/login.js', 'shell/mfa.bash', 'shell/mfa.zsh', 'shell/mfa.fish', 'shell/mfa.ps1', 'shell/mfa.cached.sh', 'shell/mfa.cached.fish', 'shell/mfa.cached.ps1']) {
+    for (const f of ['README.md', 'LICENSE', 'package.json', 'oclif.manifest.json', 'bin/run.cjs', 'dist/fast.cjs', 'dist/fast-commands.json', 'dist/startup/start.cjs', 'dist/commands/login.js', 'shell/mfa.bash', 'shell/mfa.zsh', 'shell/mfa.fish', 'shell/mfa.ps1', 'shell/mfa.cached.sh', 'shell/mfa.cached.fish', 'shell/mfa.cached.ps1']) {
       expect(packedFiles).toContain(f)
     }
     // The local STS server is for the tests and the demo only.
@@ -80,7 +80,7 @@ describe('npm pack', () => {
   test('installs the runtime dependencies only', () => {
     for (const dep of Object.keys(pkg.dependencies)) expect(existsSync(join(installed, 'node_modules', dep))).toBe(true)
     for (const dev of Object.keys(pkg.devDependencies)) expect(existsSync(join(installed, 'node_modules', dev))).toBe(false)
-    for (const d of ['src', 'test', 'scripts', 'bin/dev.js']) expect(existsSync(join(installed, d))).toBe(false)
+    for (const d of ['src', 'test', 'scripts', 'bin/dev.cjs']) expect(existsSync(join(installed, d))).toBe(false)
   })
 })
 
@@ -112,7 +112,7 @@ describe('the installed mfa', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`__mfa_bin='${bin}'\n`)
     expect(r.stdout).toContain('# installed copy\n')
-    expect(realpathSync(bin)).toBe(join(realpathSync(installed), 'bin', 'run.js'))
+    expect(realpathSync(bin)).toBe(join(realpathSync(installed), 'bin', 'run.cjs'))
   })
 
   test('the hot commands run from dist/ with the installed manifest, without loading oclif', async () => {

@@ -1,6 +1,6 @@
 /**
  * The generated check of README's `--json` shapes: each ```text json-shape COMMAND block is parsed
- * and the real output of `mfa COMMAND --json` (bin/run.js against the local STS server) must fit
+ * and the real output of `mfa COMMAND --json` (bin/run.cjs against the local STS server) must fit
  * it, field for field: nothing missing, nothing undocumented, every value of the documented kind.
  */
 import {readFileSync, rmSync, writeFileSync} from 'node:fs'

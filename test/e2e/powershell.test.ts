@@ -1,6 +1,6 @@
 /**
  * PowerShell for real: pwsh 7 (-NoProfile) runs what bash, zsh and fish run in env.test.ts,
- * shell-init.test.ts, exec.test.ts and completion.test.ts. The real CLI (bin/run.js, found as
+ * shell-init.test.ts, exec.test.ts and completion.test.ts. The real CLI (bin/run.cjs, found as
  * `mfa` on PATH) against the local STS server; a fake mfa where only the script is under test.
  * Without pwsh the blocks are skipped with the reason in their name (a failure under CI=true).
  *
@@ -486,16 +486,18 @@ describeWith([PWSH], 'PowerShell: shell/mfa.ps1 in the real pwsh', () => {
     ])
   })
 
-  test('on Windows a .js mfa is run by node (the branch, taken here by setting $__mfa_windows)', async () => {
+  test('on Windows a .cjs or .js mfa is run by node (the branch, taken here by setting $__mfa_windows)', async () => {
     rmSync(log, {force: true})
     const r = await ps(`
       function node { "node got: " + ($args -join '|') }
-      $global:__mfa_windows = $true; $global:__mfa_bin = 'C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.js'
+      $global:__mfa_windows = $true; $global:__mfa_bin = 'C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.cjs'
       mfa status --profile 'a b'
+      $global:__mfa_bin = 'C:\\mfa\\bin\\run.js'
+      mfa status
       $global:__mfa_windows = $false; $global:__mfa_bin = '/bin/echo'
       mfa status`)
     expect(plain(r.stderr)).toBe('')
-    expect(r.stdout).toBe('node got: C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.js|status|--profile|a b\nstatus\n')
+    expect(r.stdout).toBe('node got: C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.cjs|status|--profile|a b\nnode got: C:\\mfa\\bin\\run.js|status\nstatus\n')
   })
 
   test('mfa_prompt: nothing, 42m, yellow 5m, red expired; colour off by MFA_PROMPT_COLOR=0 or NO_COLOR (variable or global); formats as renderSegment', async () => {

@@ -1,6 +1,6 @@
 /**
  * Roles with MFA through source_profile chains, credential_process for every SDK, and one prompt
- * for many callers: through bin/run.js against the local STS server, counting its calls.
+ * for many callers: through bin/run.cjs against the local STS server, counting its calls.
  */
 import {chmodSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'

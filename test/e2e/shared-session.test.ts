@@ -1,7 +1,7 @@
 /**
  * Two profiles with the same long-term keys and the same MFA device share one MFA session: logged
  * in at once (login, env, credential-process, exec; a typed code or mfa_process), the first caller
- * gets the session with one code and the others wait for it and reuse it. Through bin/run.js
+ * gets the session with one code and the others wait for it and reuse it. Through bin/run.cjs
  * against the local STS server, which counts GetSessionToken calls.
  */
 import {chmodSync, writeFileSync} from 'node:fs'

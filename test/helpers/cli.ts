@@ -1,5 +1,5 @@
 /**
- * Runs the built CLI (bin/run.js) as a real process, asynchronously: the local STS server lives in
+ * Runs the built CLI (bin/run.cjs) as a real process, asynchronously: the local STS server lives in
  * the test's own process, so a blocking spawn would deadlock it.
  */
 import {spawn, type SpawnOptions} from 'node:child_process'
@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url'
 import {dirname, join} from 'node:path'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
-export const BIN = join(ROOT, 'bin', 'run.js')
+export const BIN = join(ROOT, 'bin', 'run.cjs')
 
 export interface RunResult {
   code: number | null
@@ -58,7 +58,7 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
   })
 }
 
-/** Runs `mfa ARGS` through bin/run.js. */
+/** Runs `mfa ARGS` through bin/run.cjs. */
 export function mfa(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return run(process.execPath, [BIN, ...args], options)
 }

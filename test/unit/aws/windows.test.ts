@@ -59,7 +59,7 @@ describe('mfa exec on Windows', () => {
 
 describe('PowerShell quoting of Windows values', () => {
   test('backslashes, drive letters, spaces and every quote kind stay literal', () => {
-    expect(quotePowerShell('C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.js')).toBe("'C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.js'")
+    expect(quotePowerShell('C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.cjs')).toBe("'C:\\Program Files\\nodejs\\node_modules\\mfa\\bin\\run.cjs'")
     expect(quotePowerShell("C:\\Users\\O'Brien‘’‚‛\\$env:X`n")).toBe("'C:\\Users\\O''Brien‘‘’’‚‚‛‛\\$env:X`n'")
     expect(quotePowerShell('line1\r\nline2')).toBe('\'line1\' + "`r" + "`n" + \'line2\'')
   })

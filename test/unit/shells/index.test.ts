@@ -90,16 +90,16 @@ describe('renderInit', () => {
 })
 
 describe('renderCachedInit', () => {
-  const stamp = {found: '/usr/bin/mfa', real: '/opt/mfa/bin/run.js', packageJson: '/opt/mfa/package.json', version: '1.2.3'}
+  const stamp = {found: '/usr/bin/mfa', real: '/opt/mfa/bin/run.cjs', packageJson: '/opt/mfa/package.json', version: '1.2.3'}
   test('the stamp quoted into the wrapper, the integration where its line was', () => {
     writeFileSync(join(dir, 'mfa.cached.sh'), 'f=__MFA_FOUND__ r=__MFA_REAL__ p=__MFA_PACKAGE_JSON__ v=__MFA_VERSION__\n__MFA_INTEGRATION__\nend\n')
     expect(renderCachedInit({shell: 'bash', shellDir: dir, stamp, integration: 'INTEGRATION\n'})).toBe(
-      "f='/usr/bin/mfa' r='/opt/mfa/bin/run.js' p='/opt/mfa/package.json' v='1.2.3'\nINTEGRATION\nend\n",
+      "f='/usr/bin/mfa' r='/opt/mfa/bin/run.cjs' p='/opt/mfa/package.json' v='1.2.3'\nINTEGRATION\nend\n",
     )
   })
   test('__MFA_FOUND__ may be absent (only PowerShell compares it); the others may not', () => {
     writeFileSync(join(dir, 'mfa.cached.sh'), '__MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n')
-    expect(renderCachedInit({shell: 'zsh', shellDir: dir, stamp, integration: 'I\n'})).toBe("'/opt/mfa/bin/run.js' '/opt/mfa/package.json' '1.2.3'\nI\n")
+    expect(renderCachedInit({shell: 'zsh', shellDir: dir, stamp, integration: 'I\n'})).toBe("'/opt/mfa/bin/run.cjs' '/opt/mfa/package.json' '1.2.3'\nI\n")
     writeFileSync(join(dir, 'mfa.cached.sh'), '__MFA_REAL__ __MFA_PACKAGE_JSON__\n__MFA_INTEGRATION__\n')
     expect(() => renderCachedInit({shell: 'zsh', shellDir: dir, stamp, integration: 'I\n'})).toThrow('has no __MFA_VERSION__ placeholder')
   })
