@@ -216,13 +216,16 @@ export function bufferSource(bytes: Buffer, latin1: () => string = () => bytes.t
 
 /** 64 KiB: a block stays in the CPU's cache while it is searched (a file read whole lands in fresh memory, ~1 ms a MB). */
 const BLOCK = 64 * 1024
+/** 4 KiB: what looking around a hit reads at a time (a header line and the start of what follows it). */
+const NEAR = 4 * 1024
 
 /**
  * A file of `length` bytes as a ByteSource, read a block at a time with read(buffer, position)
  * (which returns how many bytes it read). A search reads the file once from the start into one
  * block-sized buffer, for the name asked and the names expected (so a command that reads a profile
- * and its session profile reads the file once); looking around a hit reads the block around it. Bytes the file no longer
- * has (it shrank meanwhile) read as its end. blockSize: tests try small ones.
+ * and its session profile reads the file once); looking around a hit reads the 4 KiB around it. Bytes the file no longer
+ * has (it shrank meanwhile) read as its end. blockSize: tests try small ones (looking around reads
+ * windows of the same size then).
  */
 export function blockSource(length: number, read: (buffer: Buffer, position: number) => number, blockSize = BLOCK): BlockSource {
   const fill = (buffer: Buffer, position: number, want: number): number => {
@@ -230,14 +233,15 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
     for (let got = -1; n < want && position + n < length && got !== 0; n += got) got = read(buffer.subarray(n, Math.min(want, length - position)), position + n)
     return n
   }
-  // Looking around: the block [start, start + blockSize) and the byte after it, size bytes in all.
-  const near = Buffer.allocUnsafe(blockSize + 1)
+  // Looking around: the bytes [start, start + nearSize) and the byte after them, size bytes in all.
+  const nearSize = Math.min(blockSize, NEAR)
+  const near = Buffer.allocUnsafe(nearSize + 1)
   let start = 0
   let size = 0
   const at = (offset: number) => {
-    if (offset < start || offset >= start + Math.min(size, blockSize)) {
-      start = offset - (offset % blockSize)
-      size = fill(near, start, blockSize + 1)
+    if (offset < start || offset >= start + Math.min(size, nearSize)) {
+      start = offset - (offset % nearSize)
+      size = fill(near, start, nearSize + 1)
     }
     return offset - start
   }
@@ -277,12 +281,12 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
     },
     nameHits: search,
     nextBracketLine(from) {
-      for (let block = from; block < length; block = start + blockSize) {
+      for (let block = from; block < length; block = start + nearSize) {
         const i = at(block)
         if (i >= size) return -1
-        const found = nextBracketLine(near.subarray(0, size), i, blockSize + 1)
+        const found = nextBracketLine(near.subarray(0, size), i, nearSize + 1)
         if (found !== -1) return start + found
-        if (size < blockSize + 1) return -1
+        if (size < nearSize + 1) return -1
       }
       return -1
     },

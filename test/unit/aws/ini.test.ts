@@ -415,6 +415,24 @@ describe('blockSource: a file searched a block at a time finds what the bytes in
       expect(together.bytesRead + (names.length - 1) * bytes.length).toBeLessThanOrEqual(apart.bytesRead)
     }
   })
+  test('looking around a hit reads a few KiB, not a whole block: a large file is read about once', () => {
+    let content = ''
+    for (let i = 0; i < 3000; i++) content += `[profile p${i}]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::1:mfa/u${i}\n`
+    content += '[default]\nk = v\n[profile mfa]\nk = w\n'
+    const bytes = Buffer.from(content, 'utf8')
+    let bytesRead = 0
+    const read = (buffer: Buffer, position: number) => {
+      const n = bytes.copy(buffer, 0, position, position + buffer.length)
+      bytesRead += n
+      return n
+    }
+    const source = blockSource(bytes.length, read)
+    source.expect([Buffer.from('profile mfa')])
+    expect([sectionSpansInBytes(source, 'default'), sectionSpansInBytes(source, 'profile mfa')]).toEqual([sectionSpansInBytes(bytes, 'default'), sectionSpansInBytes(bytes, 'profile mfa')])
+    expect(bytes.length).toBeGreaterThan(150_000)
+    // The search's pass (each block also holds the longest name's length after it), then 4 KiB windows.
+    expect(bytesRead).toBeLessThanOrEqual(bytes.length + 4 * 12 + 4 * 4097)
+  })
   test('a file that is shorter than its size said (cut meanwhile) reads as ending there', () => {
     const bytes = Buffer.from('[a]\nk = v\n[default]\nk = w\n')
     const read = (buffer: Buffer, position: number) => bytes.copy(buffer, 0, position, position + buffer.length)
