@@ -1,6 +1,6 @@
 // `npm run bench`: whole-process medians side by side in one run, against the local STS server with
 // a cached session, as ratios to `node -e 0`, on this Node and on each Node that scripts/nodes.js
-// installed (22, 24); `mfa env` with 1,000 and 10,000 profiles; each shell's start-up with and
+// installed (22, 24); `mfa env` with 1,000 and 10,000 profiles (on each too); each shell's start-up with and
 // without the README's line; concurrent credential-process calls; the prompt segment per render;
 // peak memory. Prints a table, checks the budget, and writes the numbers to bench/results/
 // (latest.json and a dated copy) so that a change can be compared with the last run. A script, not
@@ -107,10 +107,9 @@ try {
     }
     bigHomes[n] = big
   }
-  const largeCommands = [
-    ['node -e 0 (large files)', `${node} -e 0`],
-    ...Object.entries(bigHomes).map(([n, big]) => [`mfa env, ${Number(n).toLocaleString('en')} profiles`, `${node} ${bin} env --shell bash`, big]),
-  ]
+  // On every Node: its node -e 0 in the home of the large files, and mfa env there.
+  const largeBaseline = n => [`${n.label}: node -e 0 (large files)`, `${n.path} -e 0`]
+  const largeOf = n => Object.entries(bigHomes).map(([count, big]) => [`${n.label}: mfa env, ${Number(count).toLocaleString('en')} profiles`, `${n.path} ${bin} env --shell bash`, big])
 
   // Each shell's start (-i -c exit) bare, with README's line (the cached integration), and with
   // `eval "$(mfa init SHELL)"`; the line runs in the interactive shell as it would from the rc file.
@@ -147,9 +146,9 @@ try {
   const paired = {}
   /** The node -e 0 a command is compared with, named as in the list. */
   const baselineOf = name => {
-    if (largeCommands.some(([large]) => large === name)) return largeCommands[0][0]
     const n = nodes.find(n => name.startsWith(`${n.label}: `))
-    return n ? `${n.label}: node -e 0` : undefined
+    if (!n) return undefined
+    return largeOf(n).some(([large]) => large === name) ? largeBaseline(n)[0] : `${n.label}: node -e 0`
   }
   const hyperfineRound = async (round, part, list, runEnv, {runs = RUNS, turnCount = TURNS} = {}) => {
     const exportFile = join(home, `hyperfine-${part}-${round}.json`)
@@ -172,7 +171,9 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     await hyperfineRound(round, 'startup', commands, env)
     // hyperfine -N gives every command the same environment: one run per large home, with node -e 0 beside.
-    for (const [name, cmd, big] of largeCommands.slice(1)) await hyperfineRound(round, `large-${big.slice(-6)}`, [largeCommands[0], [name, cmd]], {...env, HOME: big})
+    for (const n of nodes) {
+      for (const [name, cmd, big] of largeOf(n)) await hyperfineRound(round, `large-${big.slice(-6)}`, [largeBaseline(n), [name, cmd]], {...env, HOME: big})
+    }
     // pwsh takes seconds to start on a loaded machine: fewer runs of it.
     const [pwshStarts, otherStarts] = [shellCommands.filter(([name]) => name.startsWith('powershell')), shellCommands.filter(([name]) => !name.startsWith('powershell'))]
     if (otherStarts.length) await hyperfineRound(round, 'shells', otherStarts, shellEnv)
@@ -273,7 +274,7 @@ try {
     ]),
     ['mfa env ≤ 0.35× aws export-credentials', awsRatio, 0.35],
     // The cost of more profiles is reading their bytes: no decoding nor parsing of the sections not asked for.
-    ['mfa env, 10,000 profiles ≤ 1.3× node -e 0', pairedRatio('mfa env, 10,000 profiles'), 1.3],
+    ...nodes.map(n => [`${n.label}: mfa env, 10,000 profiles ≤ 1.3× node -e 0`, pairedRatio(`${n.label}: mfa env, 10,000 profiles`), 1.3]),
     ...Object.keys(shellStarts).map(shell => [`${shell} start: README line adds ≤ 5 ms`, added(shell), 5]),
     ['prompt (bash) < 0.5 ms a render', segment.bash?.per_render_ms, 0.5],
     ['prompt (zsh) < 0.5 ms a render', segment.zsh?.per_render_ms, 0.5],
@@ -301,8 +302,10 @@ try {
   }
   const floor = ms(`${nodes[0].label}: node -e 0`)
   if (ms('aws configure export-credentials')) console.log(`  ${'aws configure export-credentials'.padEnd(34)} ${fmt(ms('aws configure export-credentials')).padStart(7)}  ${fmt(ms('aws configure export-credentials') / floor, 2).padStart(5)}×`)
-  console.log(`\nLarge AWS files (${nodes[0].label}; ratio to node -e 0 in the same turn, the median)`)
-  for (const [name] of largeCommands) console.log(`  ${name.padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${fmt(name === largeCommands[0][0] ? 1 : pairedRatio(name), 2).padStart(5)}×${change(name)}`)
+  console.log('\nLarge AWS files (ratio to node -e 0 in the same turn, the median)')
+  for (const n of nodes) {
+    for (const [name] of [largeBaseline(n), ...largeOf(n)]) console.log(`  ${name.padEnd(42)} ${fmt(ms(name)).padStart(7)}  ${fmt(name === largeBaseline(n)[0] ? 1 : pairedRatio(name), 2).padStart(5)}×${change(name)}`)
+  }
   console.log(`\nShell start-up (-i -c exit, ms; added over the bare shell, and that as a share of ${nodes[0].label}'s node -e 0, which shows the load)`)
   for (const [name] of shellCommands) {
     const more = ms(name) - ms(`${name.split(':')[0]}: bare`)
