@@ -15,8 +15,9 @@ if (!process.getBuiltinModule) {
 const load = id => (id.startsWith('node:') ? process.getBuiltinModule(id) : require(id))
 // start.cjs is compiled and run as require() would, but not by it: Node's resolution of a second
 // module (stat, realpath, package scope) costs each start more than compiling it (bench/results/).
-const dir = process.getBuiltinModule('node:path').join(__dirname, '..', 'dist', 'startup')
-const file = process.getBuiltinModule('node:path').join(dir, 'start.cjs')
+const {join} = process.getBuiltinModule('node:path')
+const dir = join(__dirname, '..', 'dist', 'startup')
+const file = join(dir, 'start.cjs')
 const source = process.getBuiltinModule('node:fs').readFileSync(file, 'utf8')
 const {Script} = process.getBuiltinModule('node:vm')
 new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, {filename: file}).runInThisContext()({}, load, {exports: {}}, file, dir)

@@ -1,7 +1,7 @@
 /**
- * The bundle bin/run.cjs starts (through src/startup/start.ts). `mfa env`, `exec`, `credential-process`, `prompt`, `init` and
- * `status` run on every new shell, wrapped command, SDK start and status line (`__complete-profiles`
- * on every Tab), so they start here without loading oclif:
+ * The bundle bin/run.cjs starts (through src/startup/start.ts). `mfa env`, `exec`,
+ * `credential-process`, `prompt`, `init` and `status` run on every new shell, wrapped command, SDK
+ * start and status line (`__complete-profiles` on every Tab), so they start here without loading oclif:
  * their flags are read with oclif's rules from oclif.manifest.json (the one description of the
  * command surface; dist/fast-commands.json holds its flags and arguments), and the same action
  * functions as the oclif commands do the work. Everything else (help, completion, the other

@@ -223,9 +223,9 @@ const NEAR = 4 * 1024
  * A file of `length` bytes as a ByteSource, read a block at a time with read(buffer, position)
  * (which returns how many bytes it read). A search reads the file once from the start into one
  * block-sized buffer, for the name asked and the names expected (so a command that reads a profile
- * and its session profile reads the file once); looking around a hit reads the 4 KiB around it. Bytes the file no longer
- * has (it shrank meanwhile) read as its end. blockSize: tests try small ones (looking around reads
- * windows of the same size then).
+ * and its session profile reads the file once); looking around a hit reads the 4 KiB around it.
+ * Bytes the file no longer has (it shrank meanwhile) read as its end. blockSize: tests try small
+ * ones (looking around then reads that much at a time too).
  */
 export function blockSource(length: number, read: (buffer: Buffer, position: number) => number, blockSize = BLOCK): BlockSource {
   const fill = (buffer: Buffer, position: number, want: number): number => {
