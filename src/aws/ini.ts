@@ -253,8 +253,12 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
     const key = needle.toString('latin1')
     const known = found.get(key)
     if (known) return known
+    // The name asked first, then each expected one not searched for yet, by key.
     const byKey = new Map([[key, needle]])
-    for (const n of expected) if (!found.has(n.toString('latin1'))) byKey.set(n.toString('latin1'), n)
+    for (const n of expected) {
+      const k = n.toString('latin1')
+      if (!found.has(k)) byKey.set(k, n)
+    }
     expected = []
     const needles = [...byKey.values()]
     const hits = needles.map((): number[] => [])
@@ -269,7 +273,8 @@ export function blockSource(length: number, read: (buffer: Buffer, position: num
       for (let i = 0; i < needles.length; i++) addNameHits(hits[i], block, needles[i], () => (latin1 ??= block.toString('latin1')), blockSize, from)
       if (n < buffer.length) break
     }
-    for (let i = 0; i < needles.length; i++) found.set(needles[i].toString('latin1'), hits[i])
+    let i = 0
+    for (const k of byKey.keys()) found.set(k, hits[i++])
     return hits[0]
   }
   return {
