@@ -6,6 +6,7 @@
 import {fstatSync, readFileSync, writeSync} from 'node:fs'
 import {MfaError, EXIT} from './errors.js'
 import {redact} from './redact.js'
+import {sourceStack} from './source-stack.js'
 import {unwrapFlagParse, usageHint, usageProblem} from './usage.js'
 
 export interface Reporter {
@@ -141,7 +142,7 @@ export function reportError(error: unknown, debug: boolean, usage?: {id: string;
   if (error instanceof MfaError) {
     say(`mfa: ${redact(unwrapFlagParse(error.message))}`)
     if (error.hint) say(`hint: ${redact(error.hint)}`)
-    if (debug && error.cause) stderr.write(redact(String((error.cause as Error).stack ?? error.cause)) + '\n')
+    if (debug && error.cause) stderr.write(redact(sourceStack(String((error.cause as Error).stack ?? error.cause))) + '\n')
     return error.exitCode
   }
   // oclif's own parse errors (unknown flag, missing argument, bad option, flags that exclude each other).
@@ -151,7 +152,7 @@ export function reportError(error: unknown, debug: boolean, usage?: {id: string;
     return EXIT.usage
   }
   say(`mfa: unexpected error: ${redact(err?.message ?? String(error)).split('\n')[0]}`)
-  if (debug) stderr.write(redact(err?.stack ?? '') + '\n')
+  if (debug) stderr.write(redact(sourceStack(err?.stack ?? '')) + '\n')
   else stderr.write('hint: Run again with MFA_DEBUG=1 for details, and report it.\n')
   return EXIT.failure
 }

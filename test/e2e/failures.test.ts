@@ -268,6 +268,21 @@ describe('debug output', () => {
     expect(debug.stderr).toMatch(/\n\s+at /)
     expect(debug.stderr).not.toContain(DEMO.secretAccessKey)
   })
+
+  test('a fault on the fast path (mfa env) shows its stack in src/, not in the minified bundle', async () => {
+    // A cache directory under a file: the file system's error, thrown in mfa's own code, is the cause.
+    writeFileSync(join(world.home, 'file'), '')
+    const debug = await world.mfa(['env', '--shell', 'bash', '-t', await world.freshCode()], {env: world.env({MFA_DEBUG: '1', MFA_CACHE_DIR: join(world.home, 'file', 'cache')})})
+    expect(debug.code).toBe(1)
+    expect(debug.stdout).toBe('')
+    const frames = debug.stderr.split('\n').filter(line => /^\s+at /.test(line))
+    // Mapped back through dist/fast.cjs.map: from the action down to the directory's creation, at lines of src/.
+    expect(frames.some(line => /^\s+at [^(]*[/\\]src[/\\]actions[/\\]env\.ts:\d+:\d+$/.test(line))).toBe(true)
+    const created = frames.map(line => /^\s+at ([^(]*[/\\]src[/\\]aws[/\\]private-files\.ts):(\d+):\d+$/.exec(line)).find(Boolean)
+    expect(readFileSync(created![1], 'utf8').split('\n')[Number(created![2]) - 1]).toMatch(/mkdirSync\(/)
+    expect(frames.filter(line => line.includes('fast.cjs'))).toEqual([])
+    expect(debug.stderr).not.toContain(DEMO.secretAccessKey)
+  })
 })
 
 describe('sessions and profiles mfa did not make', () => {

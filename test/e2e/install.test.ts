@@ -64,13 +64,15 @@ describe('npm pack', () => {
       /^bin\/run\.cjs$/,
       // tsc's modules for oclif, the fast path's bundles, V8's code cache of execa's, and the commands' flags for the fast path.
       /^dist\/.+\.(js|cjs|cjs\.cache)$/,
+      // The source map of the minified fast-path bundle, for --debug's stack traces.
+      /^dist\/fast\.cjs\.map$/,
       /^dist\/fast-commands\.json$/,
       /^shell\/mfa(\.completion)?\.(bash|zsh|fish|ps1)$/,
       // The wrappers of the cached integration the README's rc lines source.
       /^shell\/mfa\.cached\.(sh|fish|ps1)$/,
     ]
     expect(packedFiles.filter(f => !allowed.some(a => a.test(f)))).toEqual([])
-    for (const f of ['README.md', 'LICENSE', 'package.json', 'oclif.manifest.json', 'bin/run.cjs', 'dist/fast.cjs', 'dist/fast-commands.json', 'dist/startup/start.cjs', 'dist/commands/login.js', 'shell/mfa.bash', 'shell/mfa.zsh', 'shell/mfa.fish', 'shell/mfa.ps1', 'shell/mfa.cached.sh', 'shell/mfa.cached.fish', 'shell/mfa.cached.ps1']) {
+    for (const f of ['README.md', 'LICENSE', 'package.json', 'oclif.manifest.json', 'bin/run.cjs', 'dist/fast.cjs', 'dist/fast.cjs.map', 'dist/fast-commands.json', 'dist/startup/start.cjs', 'dist/commands/login.js', 'shell/mfa.bash', 'shell/mfa.zsh', 'shell/mfa.fish', 'shell/mfa.ps1', 'shell/mfa.cached.sh', 'shell/mfa.cached.fish', 'shell/mfa.cached.ps1']) {
       expect(packedFiles).toContain(f)
     }
     // The local STS server is for the tests and the demo only.
