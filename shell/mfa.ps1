@@ -112,7 +112,7 @@ function global:__mfa_run {
 }
 
 function global:mfa {
-    $rest = @($args | Select-Object -Skip 1)
+    $rest = @(if ($args.Count -gt 1) { $args[1..($args.Count - 1)] })
     if ($args.Count -gt 0 -and ($args[0] -ceq 'use' -or $args[0] -ceq 'clear')) {
         if ($args[0] -ceq 'clear') {
             $command = @('env', '--shell', 'powershell', '--unset')
@@ -124,7 +124,7 @@ function global:mfa {
         $output = __mfa_run @command @rest
         if ($LASTEXITCODE -ne 0) { return }
         $script = @($output) -join "`n"
-        if ($script) { Invoke-Expression $script }
+        if ($script) { . ([scriptblock]::Create($script)) }
         return
     }
     __mfa_run @args
@@ -158,8 +158,8 @@ $ExecutionContext.SessionState.PSVariable.Remove('__mfa_prompt')
 function global:__mfa_boot {
     @'
 if ($null -ne $function:__mfa_check) {
-    $found = Invoke-Expression (__mfa_check)
-    Remove-Item -LiteralPath function:__mfa_check
+    $found = . ([scriptblock]::Create((__mfa_check)))
+    $ExecutionContext.SessionState.InvokeProvider.Item.Remove('function:__mfa_check', $false)
     if (-not $found) {
         function global:mfa {
             [Console]::Error.WriteLine('mfa: the mfa program is not on PATH; install it again and open a new shell, or remove its line from $PROFILE')
@@ -169,15 +169,17 @@ if ($null -ne $function:__mfa_check) {
     }
     if ($found -cne 'current') { & $found init powershell | Out-String | Invoke-Expression }
 }
-Invoke-Expression (__mfa_code)
+. ([scriptblock]::Create((__mfa_code)))
 '@
 }
 
 function global:mfa {
-    Invoke-Expression (__mfa_boot)
+    . ([scriptblock]::Create((__mfa_boot)))
     mfa @args
 }
+# Without a session in the environment the segment is empty: nothing to load for it yet.
 function global:mfa_prompt {
-    Invoke-Expression (__mfa_code)
+    if ($null -eq [Environment]::GetEnvironmentVariable('MFA_EXPIRY')) { return '' }
+    . ([scriptblock]::Create((__mfa_code)))
     mfa_prompt
 }

@@ -238,6 +238,28 @@ describeWith([PWSH], 'the cached PowerShell integration, checked on the first ca
     expect(readFileSync(cacheFile(powershell), 'utf8')).toContain(`'0.2.0'`)
   })
 
+  test('a new pwsh imports no module for mfa: the line, a prompt without and with a session, the first mfa and the first Tab run no cmdlet of one', async () => {
+    install(join(home, 'usr'), '0.1.0')
+    const env = envWith([join(home, 'usr', 'bin')])
+    await shell(env, `'started'`)
+    const r = await shell(
+      env,
+      `$modules = { @(Get-Module | ForEach-Object Name) -join ',' }
+      $at = & $modules
+      "no session|$(mfa_prompt)|loaded:$([bool](Get-Command __mfa_run -ErrorAction Ignore))"
+      $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string]([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 9000)
+      "session|$((mfa_prompt).StartsWith('aws:p 2h'))|loaded:$([bool](Get-Command __mfa_run -ErrorAction Ignore))"
+      $null = mfa --version
+      $null = TabExpansion2 -inputScript 'mfa login --pro' -cursorColumn 15
+      "modules|$(& $modules)|at the start|$at"`,
+    )
+    expect(r.stderr).toBe('')
+    const [none, session, modules] = r.stdout.trim().split('\n')
+    expect([none, session]).toEqual(['no session||loaded:False', 'session|True|loaded:True'])
+    const [, after, , before] = modules.split('|')
+    expect(after).toBe(before)
+  })
+
   test('after npm uninstall, each call of mfa says so in one line and fails with 127; the shell goes on', async () => {
     const {bin, pkg} = install(join(home, 'usr'), '0.1.0')
     const env = envWith([join(home, 'usr', 'bin')])

@@ -414,8 +414,8 @@ describeWith([PWSH], 'PowerShell: shell/mfa.ps1 in the real pwsh', () => {
   })
   afterAll(() => rmSync(work, {recursive: true, force: true}))
 
-  // Loaded as the first call of mfa_prompt loads it (until then pwsh holds only its text).
-  const LOAD = `Get-Content -Raw -LiteralPath $env:T_INIT | Invoke-Expression; $null = mfa_prompt`
+  // Loaded as the first call of mfa, or of mfa_prompt with a session, loads it (until then pwsh holds only its text).
+  const LOAD = `Get-Content -Raw -LiteralPath $env:T_INIT | Invoke-Expression; . ([scriptblock]::Create((__mfa_code)))`
   const env = (extra: NodeJS.ProcessEnv = {}) => ({PATH: process.env.PATH, HOME: work, LANG: 'C.UTF-8', T_INIT: init, MFA_FAKE_LOG: log, ...extra})
   /** pwsh, strict, with the integration loaded. */
   const ps = (script: string, extra: NodeJS.ProcessEnv = {}) =>
