@@ -2,7 +2,10 @@
  * PowerShell (Windows PowerShell 5.1 and pwsh 7):
  *
  *   $env:NAME = 'value'
- *   Remove-Item -LiteralPath 'env:NAME' -ErrorAction SilentlyContinue
+ *   $env:NAME = $null
+ *
+ * $null takes NAME out of the environment (and is no error when it is not there). Not Remove-Item:
+ * a cmdlet of a module makes pwsh import that module at its first use, 70 ms or more.
  *
  * In a single-quoted string nothing is special but the quote, and PowerShell's tokenizer takes
  * five characters as that quote: ' and the typographic ‘ ’ ‚ ‛ (U+2018, U+2019, U+201A, U+201B).
@@ -37,7 +40,7 @@ export const powershell: InitShell = {
   render: changes =>
     renderLines(changes, (name, value) =>
       value === null
-        ? `Remove-Item -LiteralPath 'env:${name}' -ErrorAction SilentlyContinue`
+        ? `$env:${name} = $null`
         : `$env:${name} = ${quotePowerShell(value)}`,
     ),
 }

@@ -383,7 +383,7 @@ while [ $# -gt 0 ]; do
 done
 q() { printf "'%s'" "$(printf '%s' "$1" | sed -e "s/'/''/g" -e "s/‘/‘‘/g" -e "s/’/’’/g")"; }
 if [ -n "$unset" ]; then
-  for v in AWS_ACCESS_KEY_ID MFA_PROFILE MFA_EXPIRY; do echo "Remove-Item -LiteralPath 'env:$v' -ErrorAction SilentlyContinue"; done
+  for v in AWS_ACCESS_KEY_ID MFA_PROFILE MFA_EXPIRY; do echo "\$env:$v = \$null"; done
   exit 0
 fi
 if [ "$profile" = bad ]; then
@@ -391,7 +391,7 @@ if [ "$profile" = bad ]; then
   echo 'fake mfa: MFA code rejected' >&2
   exit 3
 fi
-echo "Remove-Item -LiteralPath 'env:AWS_PROFILE' -ErrorAction SilentlyContinue"
+echo "\$env:AWS_PROFILE = \$null"
 echo "\$env:AWS_ACCESS_KEY_ID = 'AKIAFAKE'"
 echo "\$env:MFA_PROFILE = $(q "$profile")"
 echo "\$env:MFA_EXPIRY = '$(( $(date +%s) + 3600 ))'"

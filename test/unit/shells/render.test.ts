@@ -389,7 +389,7 @@ describe('names and values no shell can carry', () => {
     expect(getShell('fish').render([['A', "it's \\ x"], ['B', null]])).toBe(
       "set -gx A 'it\\'s \\\\ x'\nif set -q -g B; set -e -g B; end\n",
     )
-    expect(getShell('powershell').render(changes)).toBe("$env:A = 'it''s'\nRemove-Item -LiteralPath 'env:B' -ErrorAction SilentlyContinue\n")
+    expect(getShell('powershell').render(changes)).toBe("$env:A = 'it''s'\n$env:B = $null\n")
     expect(getShell('json').render(changes)).toBe('{"A":"it\'s","B":null}\n')
     expect(getShell('bash').render([])).toBe('')
   })
@@ -402,7 +402,7 @@ const PS_QUOTE = /['\u2018\u2019\u201A\u201B]/
 /** One term: a single-quoted string whose quote characters come in identical pairs, or "`r" / "`n". */
 const PS_TERM = String.raw`(?:'(?:[^'‘’‚‛]|''|‘‘|’’|‚‚|‛‛)*'|"\x60r"|"\x60n")`
 const PS_SET = new RegExp(String.raw`^\$env:([A-Za-z_][A-Za-z0-9_]*) = (${PS_TERM}(?: \+ ${PS_TERM})*)$`)
-const PS_UNSET = /^Remove-Item -LiteralPath 'env:([A-Za-z_][A-Za-z0-9_]*)' -ErrorAction SilentlyContinue$/
+const PS_UNSET = /^\$env:([A-Za-z_][A-Za-z0-9_]*) = \$null$/
 
 /**
  * Reads an expression back the way PowerShell's tokenizer does: in '...', a quote character
