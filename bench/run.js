@@ -1,17 +1,19 @@
 // `npm run bench`: whole-process medians side by side in one run, against the local STS server with
 // a cached session, as ratios to `node -e 0`, on this Node and on each Node that scripts/nodes.js
 // installed (22, 24); `mfa env` with 1,000 and 10,000 profiles (on each too); each shell's start-up with and
-// without the README's line; concurrent credential-process calls; the prompt segment per render;
+// without the README's line, and for PowerShell what the line adds to an interactive pwsh, timed by
+// pwsh itself (bench/pwsh-line.js); concurrent credential-process calls; the prompt segment per render;
 // peak memory. Prints a table, checks the budget, and writes the numbers to bench/results/
 // (latest.json and a dated copy) so that a change can be compared with the last run. A script, not
 // a test: it never fails a build; `--check` makes it exit 1 when a budget is missed.
 import {spawn} from 'node:child_process'
 import {appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
-import {homedir, tmpdir} from 'node:os'
+import {tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {DEMO, demoFixture, startLocalSts} from '../sts-server/dist/index.js'
 import {installedNodes} from '../scripts/nodes.js'
+import {findPwsh, pwshBuilds, pwshLineCost} from './pwsh-line.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = join(root, 'bin', 'run.cjs')
@@ -113,7 +115,8 @@ try {
 
   // Each shell's start (-i -c exit) bare, with README's line (the cached integration), and with
   // `eval "$(mfa init SHELL)"`; the line runs in the interactive shell as it would from the rc file.
-  const pwsh = which('pwsh') ?? [join(homedir(), '.dotnet', 'tools', 'pwsh')].find(p => existsSync(p))
+  // pwsh's whole start is shown too, but its budget is checked on the line alone (below).
+  const pwsh = findPwsh()
   const rcLines = (await import('../dist/shells/index.js')).RC_LINES
   const shellStarts = {
     bash: {argv: code => ['bash', '-i', '-c', code], exit: 'exit', eval: 'eval "$(mfa init bash)"'},
@@ -180,6 +183,14 @@ try {
     if (pwshStarts.length) await hyperfineRound(round, 'pwsh', pwshStarts, shellEnv, {runs: 5, turnCount: 1})
   }
   const startup = Object.fromEntries(Object.entries(turns).map(([name, ms]) => [name, {median_ms: median(ms), turns_ms: ms}]))
+
+  // PowerShell: what README's line adds to an interactive pwsh, timed by pwsh from the end of the
+  // profile before it to the first prompt (bench/pwsh-line.js), on the pwsh installed (the .NET
+  // global tool here) and on its ReadyToRun build, which starts as Microsoft's packages do.
+  const pwshLine = {}
+  for (const build of which('tmux') ? await pwshBuilds() : [{label: 'pwsh', skipped: 'tmux not installed'}]) {
+    pwshLine[build.label] = build.skipped ? {skipped: build.skipped} : {argv: build.argv, cases: await pwshLineCost({pwsh: build.argv, runs: Math.max(9, ROUNDS * 5)})}
+  }
 
   // Concurrent credential-process calls (a Makefile running aws commands in parallel): the wall
   // time of N calls started at once, per call, against N `node -e 0` started at once.
@@ -275,7 +286,10 @@ try {
     ['mfa env ≤ 0.35× aws export-credentials', awsRatio, 0.35],
     // The cost of more profiles is reading their bytes: no decoding nor parsing of the sections not asked for.
     ...nodes.map(n => [`${n.label}: mfa env, 10,000 profiles ≤ 1.3× node -e 0`, pairedRatio(`${n.label}: mfa env, 10,000 profiles`), 1.3]),
-    ...Object.keys(shellStarts).map(shell => [`${shell} start: README line adds ≤ 5 ms`, added(shell), 5]),
+    ...Object.keys(shellStarts)
+      .filter(shell => shell !== 'powershell')
+      .map(shell => [`${shell} start: README line adds ≤ 5 ms`, added(shell), 5]),
+    ...Object.entries(pwshLine).map(([label, r]) => [`${label} start: README line adds ≤ 5 ms`, r.cases?.['README line'].added_ms, 5]),
     ['prompt (bash) < 0.5 ms a render', segment.bash?.per_render_ms, 0.5],
     ['prompt (zsh) < 0.5 ms a render', segment.zsh?.per_render_ms, 0.5],
     // pwsh's functions are slower; a process start (several ms in .NET) would blow this.
@@ -311,6 +325,14 @@ try {
     const more = ms(name) - ms(`${name.split(':')[0]}: bare`)
     console.log(`  ${name.padEnd(34)} ${fmt(ms(name)).padStart(7)}  ${name.endsWith('bare') ? '' : `${more >= 0 ? '+' : ''}${fmt(more)} ms (${fmt(more / floor, 2)}×)`}`)
   }
+  for (const [label, r] of Object.entries(pwshLine)) {
+    if (r.skipped) {
+      console.log(`\n${label}: skipped, ${r.skipped}`)
+      continue
+    }
+    console.log(`\nInteractive ${label} (${r.argv.join(' ')}): the end of profile.ps1 to the first prompt (ms, median; added over the empty profile, the median of each round's difference)`)
+    for (const [name, c] of Object.entries(r.cases)) console.log(`  ${name.padEnd(34)} ${fmt(c.median_ms).padStart(7)}  ${name === 'empty profile' ? '' : `${c.added_ms >= 0 ? '+' : ''}${fmt(c.added_ms)} ms`}`)
+  }
   console.log(`\nConcurrent credential-process (${nodes[0].label}; wall time of N calls started at once)`)
   for (const c of Object.values(concurrent)) {
     console.log(`  ${`${c.calls} calls`.padEnd(10)} ${fmt(c.wall_ms).padStart(7)} ms, ${fmt(c.per_call_ms)} ms a call; ${fmt(c.ratio, 2)}× ${c.calls} node -e 0 at once (${fmt(c.node_wall_ms)} ms)`)
@@ -329,7 +351,7 @@ try {
   console.log('\nBudget')
   for (const c of checks) console.log(`  ${c.ok === null ? '-' : c.ok ? '✓' : '✗'} ${c.name.padEnd(44)} ${fmt(c.value, 3)}`)
 
-  const record = {date: new Date().toISOString(), node: process.version, nodes: nodes.map(n => n.version), load: {before: loadBefore, after: loadAfter}, runs: RUNS, rounds: ROUNDS, startup, ratios: paired, concurrent, segment, memory, files, checks}
+  const record = {date: new Date().toISOString(), node: process.version, nodes: nodes.map(n => n.version), load: {before: loadBefore, after: loadAfter}, runs: RUNS, rounds: ROUNDS, startup, ratios: paired, pwsh_line: pwshLine, concurrent, segment, memory, files, checks}
   mkdirSync(join(root, 'bench', 'results'), {recursive: true})
   writeFileSync(previousFile, JSON.stringify(record, null, 2) + '\n')
   writeFileSync(join(root, 'bench', 'results', `${record.date.slice(0, 10)}.json`), JSON.stringify(record, null, 2) + '\n')
