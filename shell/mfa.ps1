@@ -61,24 +61,29 @@ function global:__mfa_segment([long]$Left) {
     elseif ($Left -lt 3600) { $time = '{0}m' -f [math]::Floor($Left / 60) }
     else { $time = '{0}h{1:00}m' -f [math]::Floor($Left / 3600), ([math]::Floor($Left / 60) % 60) }
     $format = __mfa_setting 'MFA_PROMPT_FORMAT'
-    if (-not $format) { $format = 'aws:%p %t' }
     $name = [string][Environment]::GetEnvironmentVariable('MFA_PROFILE')
-    # %p, %t and %% from left to right; what is put in is never scanned again.
-    $text = [System.Text.StringBuilder]::new()
-    $last = 0
-    foreach ($match in [regex]::Matches($format, '%([pt%])')) {
-        $null = $text.Append($format, $last, $match.Index - $last)
-        $code = $match.Groups[1].Value
-        if ($code -ceq 'p') { $null = $text.Append($name) } elseif ($code -ceq 't') { $null = $text.Append($time) } else { $null = $text.Append('%') }
-        $last = $match.Index + $match.Length
-    }
-    $text = $text.Append($format, $last, $format.Length - $last).ToString()
+    # The default format ('aws:%p %t') without the general rule: its first run in a new pwsh costs
+    # tens of milliseconds (each .NET call is bound when it first runs), and it may be the first prompt.
+    if (-not $format) { $text = "aws:$name $time" } else { $text = __mfa_format $format $name $time }
     $noColor = __mfa_setting 'NO_COLOR'
     if (-not $text -or (__mfa_setting 'MFA_PROMPT_COLOR') -eq '0' -or $noColor) { return $text }
     $esc = [char]27
     if ($Left -le 0) { return "${esc}[31m${text}${esc}[0m" }
     if ($Left -lt 600) { return "${esc}[33m${text}${esc}[0m" }
     return $text
+}
+
+# %p, %t and %% from left to right; what is put in is never scanned again.
+function global:__mfa_format([string]$Format, [string]$Name, [string]$Time) {
+    $text = [System.Text.StringBuilder]::new()
+    $last = 0
+    foreach ($match in [regex]::Matches($Format, '%([pt%])')) {
+        $null = $text.Append($Format, $last, $match.Index - $last)
+        $code = $match.Groups[1].Value
+        if ($code -ceq 'p') { $null = $text.Append($Name) } elseif ($code -ceq 't') { $null = $text.Append($Time) } else { $null = $text.Append('%') }
+        $last = $match.Index + $match.Length
+    }
+    return $text.Append($Format, $last, $Format.Length - $last).ToString()
 }
 
 function global:mfa_prompt {

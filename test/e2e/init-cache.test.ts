@@ -238,7 +238,7 @@ describeWith([PWSH], 'the cached PowerShell integration, checked on the first ca
     expect(readFileSync(cacheFile(powershell), 'utf8')).toContain(`'0.2.0'`)
   })
 
-  test('a new pwsh imports no module for mfa: the line, a prompt without and with a session, the first mfa and the first Tab run no cmdlet of one', async () => {
+  test('a new pwsh imports no module for mfa: the line, a prompt without and with a session, the first mfa, mfa clear and the first Tab run no cmdlet of one', async () => {
     install(join(home, 'usr'), '0.1.0')
     const env = envWith([join(home, 'usr', 'bin')])
     await shell(env, `'started'`)
@@ -250,12 +250,14 @@ describeWith([PWSH], 'the cached PowerShell integration, checked on the first ca
       $env:MFA_PROFILE = 'p'; $env:MFA_EXPIRY = [string]([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() + 9000)
       "session|$((mfa_prompt).StartsWith('aws:p 2h'))|loaded:$([bool](Get-Command __mfa_run -ErrorAction Ignore))"
       $null = mfa --version
+      mfa clear
+      "cleared|$($null -eq [Environment]::GetEnvironmentVariable('MFA_PROFILE'))"
       $null = TabExpansion2 -inputScript 'mfa login --pro' -cursorColumn 15
       "modules|$(& $modules)|at the start|$at"`,
     )
     expect(r.stderr).toBe('')
-    const [none, session, modules] = r.stdout.trim().split('\n')
-    expect([none, session]).toEqual(['no session||loaded:False', 'session|True|loaded:True'])
+    const [none, session, cleared, modules] = r.stdout.trim().split('\n')
+    expect([none, session, cleared]).toEqual(['no session||loaded:False', 'session|True|loaded:True', 'cleared|True'])
     const [, after, , before] = modules.split('|')
     expect(after).toBe(before)
   })
