@@ -7,7 +7,7 @@
 // stay as they are, as in the packages. Built once, into node_modules/.cache/ (about a minute on 2
 // cores); `readyToRunPwsh()` gives the command that starts it, or why there is none.
 import {execFileSync, spawn} from 'node:child_process'
-import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {cpus, homedir, tmpdir} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -17,6 +17,8 @@ const cacheDir = join(root, 'node_modules', '.cache', 'mfa-bench')
 const rid = `linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`
 
 const newestFirst = names => [...names].sort((a, b) => b.localeCompare(a, 'en', {numeric: true}))
+/** The .NET major version of a target framework: net10.0 → '10'. */
+const majorOf = tfm => tfm.replace(/^net/, '').split('.')[0]
 const dotnet = (args, options = {}) => execFileSync('dotnet', args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options})
 
 /** The installed global tool's folder of assemblies (…/tools/net10.0/any/unix) and its version. */
@@ -50,7 +52,7 @@ function crossgen2(tfm) {
   const packages = /global-packages:\s*(\S.*)/.exec(dotnet(['nuget', 'locals', 'global-packages', '--list']))?.[1].trim()
   const pack = packages && join(packages, `microsoft.netcore.app.crossgen2.${rid}`)
   if (!pack || !existsSync(pack)) throw new Error(`the restore brought no crossgen2 (looked in ${pack})`)
-  const major = tfm.replace(/^net/, '').split('.')[0]
+  const major = majorOf(tfm)
   const version = newestFirst(readdirSync(pack)).find(v => v.split('.')[0] === major)
   if (!version) throw new Error(`no crossgen2 for .NET ${major} in ${pack}`)
   return join(pack, version, 'tools', 'crossgen2')
@@ -58,7 +60,7 @@ function crossgen2(tfm) {
 
 /** The shared framework the tool runs on (the newest Microsoft.NETCore.App of its major version). */
 function sharedFramework(tfm) {
-  const major = tfm.replace(/^net/, '').split('.')[0]
+  const major = majorOf(tfm)
   const runtimes = dotnet(['--list-runtimes'])
     .split('\n')
     .map(line => /^Microsoft\.NETCore\.App (\S+) \[(.+)\]$/.exec(line.trim()))
@@ -68,43 +70,37 @@ function sharedFramework(tfm) {
   return newestFirst(runtimes)[0]
 }
 
+/** Compiles one assembly; one that crossgen2 refuses (no IL to compile) stays as copied. */
 const runCrossgen = (compiler, input, output, references) =>
   new Promise(resolve => {
     const child = spawn(compiler, [input, '-o', output, ...references.flatMap(r => ['-r', r]), '--targetos', 'linux', '--targetarch', process.arch, '-O'], {stdio: 'ignore'})
-    child.on('error', () => resolve(false))
-    child.on('close', code => resolve(code === 0))
+    child.on('error', resolve)
+    child.on('close', resolve)
   })
 
-/**
- * The command (argv) that starts the ReadyToRun pwsh, building it first if needed, or
- * {skipped: why}. Assemblies crossgen2 cannot compile (no IL to compile) are copied unchanged.
- */
+/** {argv}: the command that starts the ReadyToRun pwsh, built first if needed; or {skipped: why}. */
 export async function readyToRunPwsh() {
   const tool = globalTool()
   if (!tool) return {skipped: 'the PowerShell .NET global tool is not installed'}
   const dir = join(cacheDir, `pwsh-${tool.version}-ready-to-run`)
   const argv = ['dotnet', join(dir, 'pwsh.dll')]
-  if (existsSync(join(dir, 'pwsh.dll'))) return {argv, version: tool.version}
+  if (existsSync(join(dir, 'pwsh.dll'))) return {argv}
   const building = `${dir}.building-${process.pid}`
   try {
     const compiler = crossgen2(tool.tfm)
     const references = [join(tool.unix, '*.dll'), join(sharedFramework(tool.tfm), '*.dll')]
     cpSync(tool.unix, building, {recursive: true})
-    const assemblies = readdirSync(tool.unix).filter(name => name.endsWith('.dll'))
-    const queue = [...assemblies]
-    let compiled = 0
+    const queue = readdirSync(tool.unix).filter(name => name.endsWith('.dll'))
     const worker = async () => {
-      for (let name = queue.shift(); name; name = queue.shift()) {
-        if (await runCrossgen(compiler, join(tool.unix, name), join(building, name), references)) compiled++
-      }
+      for (let name = queue.shift(); name; name = queue.shift()) await runCrossgen(compiler, join(tool.unix, name), join(building, name), references)
     }
     await Promise.all(Array.from({length: Math.max(1, cpus().length)}, worker))
-    // pwsh.dll and System.Management.Automation.dll are the ones that matter; without them, no build.
-    const sma = readFileSync(join(building, 'System.Management.Automation.dll'))
-    if (sma.length === readFileSync(join(tool.unix, 'System.Management.Automation.dll')).length) throw new Error('crossgen2 did not compile System.Management.Automation.dll')
+    // PowerShell's engine is the assembly that matters (a compiled one is more than twice the size): without it, no build.
+    const engine = 'System.Management.Automation.dll'
+    if (statSync(join(building, engine)).size === statSync(join(tool.unix, engine)).size) throw new Error(`crossgen2 did not compile ${engine}`)
     mkdirSync(cacheDir, {recursive: true})
     renameSync(building, dir)
-    return {argv, version: tool.version, built: `${compiled} of ${assemblies.length} assemblies compiled`}
+    return {argv}
   } catch (error) {
     rmSync(building, {recursive: true, force: true})
     return {skipped: `no ReadyToRun build: ${error.message.split('\n')[0]}`}

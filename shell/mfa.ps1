@@ -174,7 +174,7 @@ if ($null -ne $function:__mfa_check) {
         }
         return
     }
-    if ($found -cne 'current') { & $found init powershell | Out-String | Invoke-Expression }
+    if ($found -cne 'current') { . ([scriptblock]::Create(((& $found init powershell) -join "`n"))) }
 }
 . ([scriptblock]::Create((__mfa_code)))
 '@
