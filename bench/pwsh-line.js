@@ -69,7 +69,7 @@ async function makeHomes(dir) {
     writeFileSync(join(profiles, 'profile.ps1'), TIMER)
     writeFileSync(join(profiles, 'Microsoft.PowerShell_profile.ps1'), profile)
     writeFileSync(join(home, 'empty.ps1'), '')
-    const initEnv = {...process.env, HOME: home}
+    const initEnv = {...process.env, HOME: home, PATH: `${binDir}:${process.env.PATH}`}
     delete initEnv.XDG_CACHE_HOME
     execFileSync(join(binDir, 'mfa'), ['init', 'powershell'], {env: initEnv, stdio: ['ignore', 'pipe', 'inherit']})
     homes[name] = home
