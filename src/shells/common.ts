@@ -17,6 +17,8 @@ export interface InitShell extends Shell {
    * start, and there runs the `mfa init` of the mfa it found (see shell/mfa.cached.ps1).
    */
   readonly cachedScript: string
+  /** The cached copy as written, when it leaves something out of the script (see powershell.ts). */
+  compactCached?(script: string): string
   /**
    * The line README recommends for the rc file: it sources the cached copy
    * (${XDG_CACHE_HOME:-~/.cache}/mfa/init.SHELL, see src/startup/user-cache.ts) and runs

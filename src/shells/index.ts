@@ -110,7 +110,8 @@ export function renderCachedInit(opts: {shell: ShellName; shellDir: string; stam
   }
   const [head, tail, ...more] = fillTemplate({shell: opts.shell, file, values}).split(INTEGRATION)
   if (tail === undefined || more.length > 0) throw new MfaError(`${file} needs one line ${INTEGRATION.trim()}`)
-  return head + opts.integration + tail
+  const script = head + opts.integration + tail
+  return initShell(opts.shell).compactCached?.(script) ?? script
 }
 
 const INTEGRATION = '__MFA_INTEGRATION__\n'

@@ -28,10 +28,25 @@ export function quotePowerShell(value: string): string {
     .join(' + ')
 }
 
+/**
+ * The cached copy (init.ps1, which the line in $PROFILE sources) without its comment lines: a new
+ * pwsh pays for every byte of it before the first prompt, the .NET tool's pwsh about a millisecond
+ * a kilobyte (bench/results/2026-12-01-pwsh-line.md), and a quarter of those bytes are
+ * comments. Its commented source is shell/mfa.cached.ps1, mfa.ps1 and mfa.completion.ps1. A line
+ * whose first non-blank character is # is a comment there: those scripts hold no block comment
+ * (<# #>), no double-quoted here-string, and no here-string but the code texts of functions
+ * (test/unit/shells/index.test.ts checks them).
+ */
+export function withoutCommentLines(script: string): string {
+  const kept = script.split('\n').filter(line => !/^[ \t]*#/.test(line))
+  return ['# mfa\'s integration for PowerShell, cached by `mfa init`; comments are in shell/ of mfa\'s package.', ...kept].join('\n')
+}
+
 export const powershell: InitShell = {
   name: 'powershell',
   initScript: 'mfa.ps1',
   cachedScript: 'mfa.cached.ps1',
+  compactCached: withoutCommentLines,
   // No regex nor cmdlet before the cached file loads: each costs pwsh milliseconds on a cold start.
   rcLine: `try { . "$(if ($env:XDG_CACHE_HOME) { $env:XDG_CACHE_HOME } else { "$HOME/.cache" })/mfa/init.ps1" } catch { mfa init powershell | Out-String | Invoke-Expression }`,
   rcFile: '$PROFILE',

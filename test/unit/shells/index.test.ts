@@ -3,11 +3,12 @@
  * with quoted values, the cached integration's wrapper, and the names a process may carry. The
  * scripts themselves run in real shells in test/e2e; detectShell's process walk in render.test.ts.
  */
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {MfaError} from '../../../src/cli/errors.js'
 import {checkName, checkValue} from '../../../src/shells/common.js'
+import {renderCompletion} from '../../../src/shells/completion.js'
 import {cachedInitName, getShell, INIT_SHELL_NAMES, isShellName, normaliseShellName, RC_LINES, renderCachedInit, renderInit} from '../../../src/shells/index.js'
 
 const SHELL_DIR = join(process.cwd(), 'shell')
@@ -119,6 +120,33 @@ describe('renderCachedInit', () => {
     expect(() => renderCachedInit({shell: 'bash', shellDir: dir, stamp, integration: ''})).toThrow(new RegExp(`needs one line __MFA_INTEGRATION__$`))
     writeFileSync(file, '__MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n__MFA_INTEGRATION__\n')
     expect(() => renderCachedInit({shell: 'bash', shellDir: dir, stamp, integration: ''})).toThrow(`${file} needs one line __MFA_INTEGRATION__`)
+  })
+  test('PowerShell: the copy leaves out the lines whose first non-blank character is #, and says so in its first line', () => {
+    writeFileSync(join(dir, 'mfa.cached.ps1'), "# about\n__MFA_REAL__ __MFA_PACKAGE_JSON__ __MFA_VERSION__\n__MFA_INTEGRATION__\n")
+    const integration = "function f {\n    # why\n\t# tab\n    $a = '#' # kept: not the line's first word\n}\n#end\n"
+    expect(renderCachedInit({shell: 'powershell', shellDir: dir, stamp, integration})).toBe(
+      "# mfa's integration for PowerShell, cached by `mfa init`; comments are in shell/ of mfa's package.\n" +
+        "'/opt/mfa/bin/run.cjs' '/opt/mfa/package.json' '1.2.3'\nfunction f {\n    $a = '#' # kept: not the line's first word\n}\n",
+    )
+    expect(renderCachedInit({shell: 'bash', shellDir: SHELL_DIR, stamp, integration: '# kept\n'})).toContain('\n# kept\n')
+  })
+  test('PowerShell: in the real scripts a line that starts with # is a comment, so the copy keeps all their code', () => {
+    // What withoutCommentLines relies on: no block comment, no double-quoted here-string, and each
+    // single-quoted one is the code text of a function (the code in it follows the same rule).
+    const integration = renderInit('powershell', '/opt/mfa/bin/run.cjs', SHELL_DIR) + renderCompletion('powershell', SHELL_DIR)
+    for (const script of [integration, readFileSync(join(SHELL_DIR, 'mfa.cached.ps1'), 'utf8')]) {
+      expect(script).not.toMatch(/<#|#>|@"/)
+      const lines = script.split('\n')
+      const openers = lines.flatMap((line, i) => (line.includes("@'") ? [i] : []))
+      expect(openers.length).toBeGreaterThan(0)
+      for (const i of openers) {
+        expect(lines[i].trim()).toBe("@'")
+        expect(lines[i - 1]).toMatch(/^function global:__mfa_[a-z_]+ \{$/)
+      }
+    }
+    const cached = renderCachedInit({shell: 'powershell', shellDir: SHELL_DIR, stamp, integration})
+    expect(cached.split('\n').filter(line => line.trim().startsWith('#'))).toHaveLength(1)
+    expect(cached.length).toBeLessThan(0.8 * (readFileSync(join(SHELL_DIR, 'mfa.cached.ps1'), 'utf8').length + integration.length))
   })
   test('the real wrappers fill', () => {
     for (const shell of ['bash', 'fish', 'powershell'] as const) {
