@@ -4,6 +4,7 @@
 # the code of __mfa_check (text, as the integration's is, until it runs) gives 'current' while the
 # first mfa on PATH is that file of that version, the path of the mfa found there otherwise (an
 # upgrade, a move, another mfa first on PATH), and nothing when there is none (npm uninstall).
+# mfa writes the copy without the comment lines of these scripts (src/shells/powershell.ts).
 function global:__mfa_check {
     @'
 # ':' is PATH's separator: mfa writes this file on Unix only, where npm puts the file itself on PATH.
